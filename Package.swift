@@ -1,0 +1,53 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+  name: "tailscan",
+  products: [.executable(name: "tailscan", targets: ["tailscan"])],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    // The only C in the package: zlib, through a system-library target.
+    .systemLibrary(
+      name: "CZlib", pkgConfig: "zlib",
+      providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+    // A header-only module for the one compiler builtin Swift lacks: prefetch.
+    .systemLibrary(name: "CPrefetch"),
+
+    // Libraries, leaves first. Unsafe code lives only in TailscanIO and TailscanStore.
+    .target(name: "TailscanIO", dependencies: ["CZlib"]),
+    .target(name: "TailscanText"),
+    .target(name: "TailscanStore", dependencies: ["TailscanIO", "CPrefetch"]),
+    .target(name: "TailscanCount", dependencies: ["TailscanIO", "TailscanText", "TailscanStore"]),
+
+    // The thin command-line front end.
+    .executableTarget(
+      name: "tailscan",
+      dependencies: [
+        "TailscanCount", "TailscanStore", "TailscanText", "TailscanIO",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // Tests.
+    .target(name: "TailscanTestSupport", dependencies: ["TailscanIO"]),
+    .testTarget(name: "TailscanIOTests", dependencies: ["TailscanIO", "TailscanTestSupport"]),
+    .testTarget(name: "TailscanTextTests", dependencies: ["TailscanText", "TailscanTestSupport"]),
+    .testTarget(
+      name: "TailscanStoreTests", dependencies: ["TailscanStore", "TailscanTestSupport"]),
+    .testTarget(
+      name: "TailscanCountTests",
+      dependencies: ["TailscanCount", "TailscanStore", "TailscanText", "TailscanTestSupport"]),
+    .testTarget(name: "TailscanCLITests", dependencies: ["TailscanTestSupport"]),
+  ]
+)
+
+for target in package.targets where target.type != .system {
+  var settings = target.swiftSettings ?? []
+  settings.append(.enableUpcomingFeature("ExistentialAny"))
+  settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+  settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+  settings.append(.enableUpcomingFeature("NonisolatedNonsendingByDefault"))
+  settings.append(.strictMemorySafety())
+  target.swiftSettings = settings
+}

@@ -1,0 +1,122 @@
+public import Foundation
+public import TailscanIO
+public import TailscanStore
+public import TailscanText
+
+/// Counts a corpus into a table directory: walk → read → extract text → tokenize → count → write.
+public enum CountPipeline {
+  /// The most skipped lines listed one by one in the manifest (all are counted).
+  static let listedSkips = 1000
+
+  /// Runs `request`, calling `progress` now and then (from this thread).
+  public static func run(
+    _ request: CountRequest, progress: ((CountProgress) -> Void)? = nil
+  ) throws -> CountSummary {
+    let start = Syscalls.monotonicSeconds()
+    try OutputDirectory.checkWritable(request.output, overwrite: request.overwrite)
+    let shards = try CorpusWalker.shards(in: request.inputs, excluding: [request.output])
+    guard !shards.isEmpty else { throw CountError.noShards(paths: request.inputs) }
+    let bytesTotal = shards.reduce(0) { $0 + $1.size }
+
+    var counter = try NGramCounter(maxOrder: request.maxOrder)
+    var totals = Manifest.Totals()
+    var inputs: [Manifest.Input] = []
+    var skipped: [Manifest.SkippedLine] = []
+    var warnings: [String] = []
+    var scratch: [UInt8] = []
+    var bytesDone = 0
+    var lastReport = start
+
+    for (shardIndex, shard) in shards.enumerated() {
+      if shard.size == 0 {
+        warnings.append("'\(shard.path)' is empty")
+        totals.emptyFiles += 1
+      }
+      var reader = try ShardReader(
+        path: shard.path, chunkSize: request.chunkSize, maxLineBytes: request.maxLineBytes)
+      var extractor = TextExtractor(
+        format: shard.isJSONL ? .jsonl(field: request.textField) : .plain)
+      var input = Manifest.Input(
+        path: shard.path, bytes: shard.size, modificationTime: shard.modificationTime,
+        compression: reader.isGzip ? "gzip" : "none", uncompressedBytes: 0, lines: 0,
+        documents: 0, tokens: 0, skippedLines: 0, blankLines: 0)
+      let tokensBefore = counter.tokens
+      try reader.forEachLine { line, position in
+        let lineNumber = position.number
+        input.lines = lineNumber
+        do {
+          let isDocument = try extractor.extract(from: line) { text in
+            try counter.beginDocument()
+            try request.tokenizer.forEachToken(in: text, scratch: &scratch) { token in
+              try counter.add(token: token)
+            }
+            try counter.endDocument()
+          }
+          if isDocument { input.documents += 1 } else { input.blankLines += 1 }
+        } catch let error as LineError {
+          guard request.skipBadLines else {
+            throw CountError.badLine(path: shard.path, line: lineNumber, error)
+          }
+          input.skippedLines += 1
+          if skipped.count < listedSkips {
+            skipped.append(.init(path: shard.path, line: lineNumber, reason: error.description))
+          }
+        }
+        if let progress, lineNumber & 1023 == 0 {
+          let now = Syscalls.monotonicSeconds()
+          if now - lastReport >= 0.25 {
+            lastReport = now
+            progress(
+              CountProgress(
+                bytesRead: bytesDone + position.bytesConsumed, bytesTotal: bytesTotal,
+                uncompressedBytes: totals.uncompressedBytes + position.uncompressedBytes,
+                documents: totals.documents + input.documents, shardsDone: shardIndex,
+                shardsTotal: shards.count, elapsedSeconds: now - start, finished: false))
+          }
+        }
+      }
+      input.uncompressedBytes = reader.uncompressedBytes
+      input.tokens = counter.tokens - tokensBefore
+      totals.replacedSurrogates += extractor.replacedSurrogates
+      bytesDone += shard.size
+      totals.files += 1
+      totals.bytes += shard.size
+      totals.uncompressedBytes += input.uncompressedBytes
+      totals.lines += input.lines
+      totals.documents += input.documents
+      totals.tokens += input.tokens
+      totals.skippedLines += input.skippedLines
+      totals.blankLines += input.blankLines
+      inputs.append(input)
+    }
+    if totals.replacedSurrogates > 0 {
+      warnings.append(
+        "\(totals.replacedSurrogates) lone UTF-16 surrogate escapes were replaced by U+FFFD")
+    }
+    if totals.skippedLines > 0 {
+      warnings.append("\(totals.skippedLines) bad lines were skipped (listed in the manifest)")
+    }
+
+    let output = try OutputDirectory(path: request.output, overwrite: request.overwrite)
+    let tables = try counter.writeTables(to: output.temporaryPath)
+    let manifest = Manifest(
+      toolVersion: TailscanVersion.current,
+      createdAt: ISO8601DateFormatter().string(from: Date()),
+      settings: .init(
+        tokenizer: request.tokenizer.name, lowercase: request.tokenizer.lowercases,
+        orders: Array(1...request.maxOrder), textField: request.textField,
+        skipBadLines: request.skipBadLines, hashSeed: NGramCounter.defaultSeed),
+      totals: totals, tables: tables, inputs: inputs, skipped: skipped, warnings: warnings)
+    try manifest.encoded().write(to: URL(fileURLWithPath: output.file(Manifest.fileName)))
+    try output.commit()
+    let elapsed = Syscalls.monotonicSeconds() - start
+    progress?(
+      CountProgress(
+        bytesRead: bytesTotal, bytesTotal: bytesTotal, uncompressedBytes: totals.uncompressedBytes,
+        documents: totals.documents, shardsDone: shards.count, shardsTotal: shards.count,
+        elapsedSeconds: elapsed, finished: true))
+    return CountSummary(
+      output: request.output, shards: shards.count, totals: totals,
+      distinct: tables.map(\.distinct), elapsedSeconds: elapsed, warnings: warnings)
+  }
+}

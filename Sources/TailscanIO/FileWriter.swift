@@ -1,0 +1,110 @@
+/// Buffered, append-only writing of a new file, little-endian, with a durable `close()`.
+@safe
+package struct FileWriter: ~Copyable {
+  package let path: String
+  private let fd: Int32
+  private let buffer: UnsafeMutableRawPointer
+  private let capacity = 1 << 20
+  private var used = 0
+  /// Bytes written so far (including buffered ones).
+  package private(set) var offset = 0
+  private var closed = false
+
+  package init(path: String) throws(IOError) {
+    self.path = path
+    fd = try Syscalls.createForWriting(path)
+    unsafe buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+  }
+
+  deinit {
+    if !closed { Syscalls.close(fd) }
+    unsafe buffer.deallocate()
+  }
+
+  private mutating func flush() throws {
+    if used > 0 {
+      try unsafe Syscalls.writeAll(fd, buffer, count: used, path: path)
+      used = 0
+    }
+  }
+
+  /// Appends raw bytes.
+  package mutating func write(_ bytes: UnsafeRawBufferPointer) throws {
+    guard let base = unsafe bytes.baseAddress, bytes.count > 0 else { return }
+    if used + bytes.count > capacity { try flush() }
+    if bytes.count >= capacity {
+      try unsafe Syscalls.writeAll(fd, base, count: bytes.count, path: path)
+    } else {
+      unsafe (buffer + used).copyMemory(from: base, byteCount: bytes.count)
+      used += bytes.count
+    }
+    offset += bytes.count
+  }
+
+  /// Appends bytes.
+  package mutating func write(bytes: [UInt8]) throws {
+    try unsafe bytes.withUnsafeBytes { raw in try unsafe write(raw) }
+  }
+
+  /// Appends a little-endian integer.
+  package mutating func write<T: FixedWidthInteger>(_ value: T) throws {
+    let le = value.littleEndian
+    let p = UnsafeMutablePointer<T>.allocate(capacity: 1)
+    defer { unsafe p.deallocate() }
+    unsafe p.initialize(to: le)
+    try unsafe write(UnsafeRawBufferPointer(start: p, count: MemoryLayout<T>.size))
+  }
+
+  /// Appends the elements of `words` little-endian.
+  package mutating func write(words: [UInt64]) throws {
+    #if _endian(little)
+      try unsafe words.withUnsafeBytes { raw in try unsafe write(raw) }
+    #else
+      for w in words { try write(w) }
+    #endif
+  }
+
+  /// Appends zero bytes until the offset is a multiple of `alignment`.
+  package mutating func pad(to alignment: Int) throws {
+    while offset % alignment != 0 { try write(UInt8(0)) }
+  }
+
+  /// Flushes, syncs to disk and closes.
+  package consuming func close() throws {
+    try flush()
+    try Syscalls.fsync(fd, path: path)
+    closed = true
+    try Syscalls.closeAfterWriting(fd, path: path)
+  }
+}
+
+/// Writes `data` to a new file at `path` durably.
+package func writeFile(_ path: String, _ data: [UInt8]) throws {
+  var writer = try FileWriter(path: path)
+  let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: data.count, alignment: 8)
+  defer { unsafe copy.deallocate() }
+  unsafe copy.copyBytes(from: data)
+  try unsafe writer.write(UnsafeRawBufferPointer(copy))
+  try writer.close()
+}
+
+/// A read-only memory mapping of a whole file. `deinit` unmaps it.
+@safe
+package final class MappedFile: @unchecked Sendable {
+  // @unchecked Sendable: the mapping is PROT_READ and never mutated after init; munmap happens
+  // in deinit, after the last reference (and so the last reader) is gone.
+  package let path: String
+  package let size: Int
+  package let base: UnsafeRawPointer?
+
+  package init(path: String) throws(IOError) {
+    self.path = path
+    guard let status = try Syscalls.status(path) else { throw .notFound(path: path) }
+    let fd = try Syscalls.openForReading(path)
+    defer { Syscalls.close(fd) }
+    size = status.size
+    unsafe base = try Syscalls.mapReadOnly(fd, size: status.size, path: path)
+  }
+
+  deinit { unsafe Syscalls.unmap(base, size: size) }
+}

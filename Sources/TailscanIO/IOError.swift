@@ -1,0 +1,46 @@
+/// Errors from reading corpus files, decompressing them and writing outputs.
+///
+/// Messages name the file (and the byte offset or line where one is known) and say what to do.
+public enum IOError: Error, Sendable, Equatable {
+  case cannotOpen(path: String, reason: String)
+  case readFailed(path: String, reason: String)
+  case writeFailed(path: String, reason: String)
+  case notFound(path: String)
+  case corruptGzip(path: String, offset: Int, message: String)
+  case truncatedGzip(path: String, offset: Int)
+  case trailingGarbage(path: String, offset: Int)
+  case lineTooLong(path: String, line: Int, limit: Int)
+  case outputExists(path: String)
+  case outOfMemory(path: String)
+}
+
+extension IOError: CustomStringConvertible {
+  public var description: String {
+    switch self {
+    case .cannotOpen(let path, let reason):
+      "cannot open '\(path)': \(reason)"
+    case .readFailed(let path, let reason):
+      "cannot read '\(path)': \(reason)"
+    case .writeFailed(let path, let reason):
+      "cannot write '\(path)': \(reason); check free disk space and permissions"
+    case .notFound(let path):
+      "'\(path)' does not exist; check the path"
+    case .corruptGzip(let path, let offset, let message):
+      "'\(path)' is corrupt at compressed byte \(offset) (zlib: \(message)); "
+        + "re-download or regenerate the shard, or leave it out of the input"
+    case .truncatedGzip(let path, let offset):
+      "'\(path)' is truncated: the gzip stream ends at compressed byte \(offset) in the middle "
+        + "of a member; the download or copy was probably cut short, so fetch the shard again"
+    case .trailingGarbage(let path, let offset):
+      "'\(path)' has data that is not gzip after the last complete member, at compressed byte "
+        + "\(offset); the file may be damaged or two formats were concatenated"
+    case .lineTooLong(let path, let line, let limit):
+      "'\(path)':\(line) is longer than \(limit) bytes; raise '--max-line-bytes' if this is "
+        + "a real document"
+    case .outputExists(let path):
+      "'\(path)' already exists; pass '--force' to replace it or choose another '-o'"
+    case .outOfMemory(let path):
+      "out of memory while decompressing '\(path)'"
+    }
+  }
+}

@@ -1,0 +1,57 @@
+/// An output directory written atomically: files go into a temporary directory beside the
+/// target, which replaces the target only in `commit()`. An existing target is kept unless
+/// `overwrite` is set; an abandoned temporary directory is removed in `deinit`.
+@safe
+public struct OutputDirectory: ~Copyable {
+  /// Where the result will be.
+  public let path: String
+  /// Where files are written until `commit()`.
+  public let temporaryPath: String
+  private let overwrite: Bool
+  private var committed = false
+
+  public init(path: String, overwrite: Bool) throws(IOError) {
+    var trimmed = path
+    while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
+    if !overwrite, try Syscalls.status(trimmed) != nil { throw .outputExists(path: trimmed) }
+    let temporary = "\(trimmed).tmp-\(Syscalls.processID)"
+    Syscalls.removeTree(temporary)
+    try Syscalls.makeDirectory(temporary)
+    self.path = trimmed
+    self.overwrite = overwrite
+    temporaryPath = temporary
+  }
+
+  /// Checks up front that `path` may be written (so a long run does not fail at the end).
+  public static func checkWritable(_ path: String, overwrite: Bool) throws(IOError) {
+    if !overwrite, try Syscalls.status(path) != nil { throw .outputExists(path: path) }
+  }
+
+  /// The temporary path of a file named `name` in the directory.
+  public func file(_ name: String) -> String { "\(temporaryPath)/\(name)" }
+
+  /// Moves the finished directory into place.
+  public consuming func commit() throws(IOError) {
+    Syscalls.syncDirectory(temporaryPath)
+    if try Syscalls.status(path) != nil {
+      guard overwrite else { throw .outputExists(path: path) }
+      let old = "\(path).old-\(Syscalls.processID)"
+      try Syscalls.rename(path, to: old)
+      try Syscalls.rename(temporaryPath, to: path)
+      Syscalls.removeTree(old)
+    } else {
+      try Syscalls.rename(temporaryPath, to: path)
+    }
+    Syscalls.syncDirectory(parentDirectory(of: path))
+    committed = true
+  }
+
+  deinit {
+    if !committed { Syscalls.removeTree(temporaryPath) }
+  }
+}
+
+func parentDirectory(of path: String) -> String {
+  guard let slash = path.lastIndex(of: "/") else { return "." }
+  return slash == path.startIndex ? "/" : String(path[..<slash])
+}

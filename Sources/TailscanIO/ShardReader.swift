@@ -1,0 +1,161 @@
+/// Reads one corpus shard (plain or gzip, detected from its first bytes) line by line.
+///
+/// Memory is one decompression buffer plus the longest line, whatever the shard size. Lines are
+/// handed out as spans into the buffer, without their `\n` (and without a `\r` before it).
+@safe
+public struct ShardReader: ~Copyable {
+  /// The file being read.
+  public let path: String
+  /// The size of the file on disk.
+  public let fileSize: Int
+  /// Whether the file is gzip-compressed.
+  public let isGzip: Bool
+  private let fd: Int32
+  private var source: Decompressor
+  private var buffer: UnsafeMutableRawPointer
+  private var capacity: Int
+  private let maxLineBytes: Int
+  /// Uncompressed bytes produced so far.
+  public private(set) var uncompressedBytes = 0
+
+  /// Opens `path`. `chunkSize` is the decompression buffer size (tests use tiny ones).
+  public init(path: String, chunkSize: Int = 1 << 20, maxLineBytes: Int = 1 << 31)
+    throws(IOError)
+  {
+    guard let status = try Syscalls.status(path) else { throw .notFound(path: path) }
+    let fd = try Syscalls.openForReading(path)
+    let capacity = max(2, chunkSize)
+    let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity + 8, alignment: 16)
+    let source: Decompressor
+    do {
+      // Sniff the gzip magic (1f 8b): no valid UTF-8 text starts with it.
+      let sniffed = try unsafe Syscalls.readAt(fd, into: buffer, count: 2, offset: 0, path: path)
+      let gzip =
+        unsafe sniffed == 2 && buffer.load(as: UInt8.self) == 0x1f
+        && buffer.load(fromByteOffset: 1, as: UInt8.self) == 0x8b
+      source = try Decompressor(fd: fd, path: path, gzip: gzip)
+    } catch {
+      Syscalls.close(fd)
+      unsafe buffer.deallocate()
+      throw error
+    }
+    self.path = path
+    fileSize = status.size
+    self.fd = fd
+    self.maxLineBytes = maxLineBytes
+    self.capacity = capacity
+    unsafe self.buffer = buffer
+    isGzip = source.isGzip
+    self.source = source
+  }
+
+  deinit {
+    Syscalls.close(fd)
+    unsafe buffer.deallocate()
+  }
+
+  /// Compressed (on-disk) bytes consumed so far, for progress.
+  public var bytesConsumed: Int {
+    source.fileBytesRead
+  }
+
+  private mutating func fill(_ at: UnsafeMutableRawPointer, _ count: Int) throws(IOError) -> Int {
+    let n = try unsafe source.read(into: at, count: count)
+    uncompressedBytes += n
+    return n
+  }
+
+  /// Calls `body` with each line and where it is (its 1-based line number, and how far the
+  /// reader has got), in order.
+  ///
+  /// A final line without a trailing newline is still a line. Errors from `body` stop the read.
+  public mutating func forEachLine(
+    _ body: (_ line: Span<UInt8>, _ position: LinePosition) throws -> Void
+  ) throws {
+    var start = 0  // first byte of the current (partial) line
+    var end = 0  // bytes filled
+    var scanned = 0  // bytes already searched for '\n'
+    var lineNumber = 0
+    while true {
+      if end == capacity {
+        if start > 0 {
+          // Move the partial line to the front.
+          unsafe (buffer).copyMemory(from: buffer + start, byteCount: end - start)
+          end -= start
+          scanned -= start
+          start = 0
+        } else {
+          // The partial line fills the buffer: grow it, up to the longest line allowed plus
+          // its "\r\n" (a full buffer that large holds a line that is too long).
+          let bufferLimit = maxLineBytes > 1 << 60 ? 1 << 60 : maxLineBytes + 2
+          if capacity >= bufferLimit {
+            throw IOError.lineTooLong(path: path, line: lineNumber + 1, limit: maxLineBytes)
+          }
+          let newCapacity = min(capacity * 2, bufferLimit)
+          let grown = UnsafeMutableRawPointer.allocate(byteCount: newCapacity + 8, alignment: 16)
+          unsafe grown.copyMemory(from: buffer, byteCount: end)
+          unsafe buffer.deallocate()
+          unsafe buffer = grown
+          capacity = newCapacity
+        }
+      }
+      let n = try unsafe fill(buffer + end, capacity - end)
+      if n == 0 {
+        if end > start {
+          lineNumber += 1
+          try unsafe emit(start, end, lineNumber, body)
+        }
+        return
+      }
+      end += n
+      // Emit every complete line in the buffer.
+      while scanned < end {
+        guard let offset = unsafe Syscalls.findByte(0x0A, in: buffer + scanned, count: end - scanned) else {
+          scanned = end
+          break
+        }
+        let newline = scanned + offset
+        lineNumber += 1
+        try unsafe emit(start, newline, lineNumber, body)
+        start = newline + 1
+        scanned = start
+      }
+      if start == end {
+        start = 0
+        end = 0
+        scanned = 0
+      }
+    }
+  }
+
+  private func emit(
+    _ start: Int, _ end: Int, _ lineNumber: Int,
+    _ body: (_ line: Span<UInt8>, _ position: LinePosition) throws -> Void
+  ) throws {
+    var end = end
+    if unsafe end > start && buffer.load(fromByteOffset: end - 1, as: UInt8.self) == 0x0D {
+      end -= 1
+    }
+    // Checked here too: a buffer bigger than the limit (a large chunk size) holds long lines.
+    if end - start > maxLineBytes {
+      throw IOError.lineTooLong(path: path, line: lineNumber, limit: maxLineBytes)
+    }
+    // Safe because [start, end) lies inside the filled part of `buffer`, which is not touched
+    // until `body` returns, and the span cannot escape the closure.
+    let bytes = unsafe UnsafeBufferPointer(
+      start: (buffer + start).assumingMemoryBound(to: UInt8.self), count: end - start)
+    let position = LinePosition(
+      number: lineNumber, bytesConsumed: source.fileBytesRead, uncompressedBytes: uncompressedBytes)
+    try body(unsafe bytes.span, position)
+  }
+}
+
+/// Where a line is, and how far its reader has got.
+public struct LinePosition: Sendable {
+  /// The 1-based line number.
+  public var number: Int
+  /// On-disk bytes read so far (the reader reads ahead of the line).
+  public var bytesConsumed: Int
+  /// Uncompressed bytes produced so far.
+  public var uncompressedBytes: Int
+}

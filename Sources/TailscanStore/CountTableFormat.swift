@@ -1,0 +1,159 @@
+/// The on-disk layout of a count table file (`order-N.tsc`), version 1. All integers are
+/// little-endian. See `Documentation.docc/CountTableFormat.md` (and the README) for the full
+/// specification.
+///
+/// ```
+/// offset size field
+///      0    8 magic "TSCOUNT\0"
+///      8    4 format version (1)
+///     12    4 endianness marker 0x01020304 (reads back as 0x04030201 on the wrong byte order)
+///     16    4 kind: 1 = vocabulary (order 1, with token bytes), 2 = n-grams over token ids
+///     20    4 order N
+///     24    4 hash algorithm: 1 = XXH64
+///     28    4 entry stride in bytes
+///     32    8 hash seed
+///     40    8 entry count
+///     48    8 index count: vocabulary, hash buckets (a power of two, at most half full);
+///             n-grams, vocabulary size + 1 (one offset per first token, and the end)
+///     56    8 entries offset      64  8 entries length
+///     72    8 strings offset      80  8 strings length   (vocabulary only; else 0)
+///     88    8 index offset        96  8 index length
+///    104    8 total occurrences (sum of counts)
+///    112    8 XXH64 of bytes 0..<112 with seed 0
+///    120    8 reserved (0)
+/// ```
+///
+/// Vocabulary entries (32 bytes), sorted by token bytes, so a token's id is its rank:
+/// string offset u64, length u32, reserved u32, count u64, documents u64. The strings section
+/// holds the token bytes back to back. The index is `index count` u64 slots: 0 for empty, else
+/// entry + 1, at `XXH64(token bytes, seed) & (count - 1)`, linear probing.
+///
+/// N-gram entries (8 × ceil(N/2) + 16 bytes), sorted by their ids: the ids packed two to a u64
+/// word, the earlier in the high half (an odd order leaves the last low half 0), then
+/// count u64, documents u64. The index is compressed-sparse-row offsets: entries whose first
+/// token is `t` are `[index[t], index[t + 1])`; a lookup binary-searches that range.
+public enum CountTableFormat {
+  static let magic: UInt64 = 0x0054_4E55_4F43_5354  // "TSCOUNT\0" read as a little-endian UInt64
+  static let version: UInt32 = 1
+  static let endianMarker: UInt32 = 0x0102_0304
+  static let headerSize = 128
+  static let kindVocabulary: UInt32 = 1
+  static let kindNGrams: UInt32 = 2
+  static let hashXXH64: UInt32 = 1
+  /// Vocabulary entries: string offset u64, length u32, reserved u32, count u64, documents u64.
+  static let vocabularyStride = 32
+  /// The highest n-gram order supported.
+  public static let maxOrder = 8
+
+  /// The file name of the table of `order`.
+  public static func fileName(order: Int) -> String { "order-\(order).tsc" }
+
+  /// Key words of an n-gram of `order` (two 32-bit ids a word).
+  static func keyWords(order: Int) -> Int { (order + 1) / 2 }
+
+  /// Bytes per n-gram entry: key words, count, documents.
+  static func nGramStride(order: Int) -> Int { 8 * keyWords(order: order) + 16 }
+
+  /// Vocabulary index buckets for `entries` entries: a power of two, load factor at most 1/2.
+  static func bucketCount(entries: Int) -> Int {
+    var buckets = 16
+    while buckets < entries * 2 { buckets <<= 1 }
+    return buckets
+  }
+
+  struct Header: Equatable {
+    var kind: UInt32
+    var order: UInt32
+    var stride: UInt32
+    var seed: UInt64
+    var entryCount: UInt64
+    var indexCount: UInt64
+    var entriesOffset: UInt64
+    var entriesLength: UInt64
+    var stringsOffset: UInt64
+    var stringsLength: UInt64
+    var indexOffset: UInt64
+    var indexLength: UInt64
+    var occurrences: UInt64
+
+    func encoded() -> [UInt8] {
+      var bytes: [UInt8] = []
+      bytes.reserveCapacity(headerSize)
+      func put<T: FixedWidthInteger>(_ v: T) {
+        withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
+      }
+      put(magic)
+      put(version)
+      put(endianMarker)
+      put(kind)
+      put(order)
+      put(hashXXH64)
+      put(stride)
+      for v in [
+        seed, entryCount, indexCount, entriesOffset, entriesLength, stringsOffset, stringsLength,
+        indexOffset, indexLength, occurrences,
+      ] { put(v) }
+      put(XXH64.hash(bytes, seed: 0))
+      put(UInt64(0))
+      return bytes
+    }
+
+    /// Parses and checks a header against the file it came from.
+    static func decode(_ base: UnsafeRawPointer?, size: Int, path: String) throws(StoreError)
+      -> Header
+    {
+      guard let base = unsafe base, size >= headerSize else {
+        throw .corrupt(path: path, detail: "shorter than its \(headerSize)-byte header")
+      }
+      func u32(_ at: Int) -> UInt32 {
+        UInt32(littleEndian: unsafe base.loadUnaligned(fromByteOffset: at, as: UInt32.self))
+      }
+      func u64(_ at: Int) -> UInt64 {
+        UInt64(littleEndian: unsafe base.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+      }
+      guard u64(0) == magic else { throw .notATable(path: path) }
+      guard u32(8) == version else {
+        throw .unsupportedVersion(path: path, found: u32(8), supported: version)
+      }
+      guard u32(12) == endianMarker else { throw .wrongEndianness(path: path) }
+      let checksum = unsafe XXH64.hash(base, 112, seed: 0)
+      guard u64(112) == checksum else {
+        throw .corrupt(path: path, detail: "header checksum mismatch")
+      }
+      guard u32(24) == hashXXH64 else {
+        throw .corrupt(path: path, detail: "unknown hash algorithm \(u32(24))")
+      }
+      let header = Header(
+        kind: u32(16), order: u32(20), stride: u32(28), seed: u64(32), entryCount: u64(40),
+        indexCount: u64(48), entriesOffset: u64(56), entriesLength: u64(64),
+        stringsOffset: u64(72), stringsLength: u64(80), indexOffset: u64(88),
+        indexLength: u64(96), occurrences: u64(104))
+      try header.validate(size: size, path: path)
+      return header
+    }
+
+    func validate(size: Int, path: String) throws(StoreError) {
+      func fits(_ offset: UInt64, _ length: UInt64) -> Bool {
+        offset >= UInt64(headerSize) && offset <= UInt64(size) && length <= UInt64(size) - offset
+          && offset % 8 == 0
+      }
+      let expectedStride =
+        kind == kindVocabulary ? vocabularyStride : nGramStride(order: Int(order))
+      guard (kind == kindVocabulary && order == 1) || (kind == kindNGrams && order >= 2 && order <= UInt32(maxOrder)) else {
+        throw .corrupt(path: path, detail: "bad kind \(kind) or order \(order)")
+      }
+      let indexOK =
+        kind == kindVocabulary
+        ? indexCount >= 16 && indexCount & (indexCount - 1) == 0 && indexCount / 2 >= entryCount
+        : indexCount >= 1
+      guard stride == UInt32(expectedStride),
+        entryCount.multipliedReportingOverflow(by: UInt64(stride)) == (entriesLength, false),
+        fits(entriesOffset, entriesLength), fits(indexOffset, indexLength), indexOK,
+        indexCount.multipliedReportingOverflow(by: 8) == (indexLength, false),
+        kind == kindNGrams || fits(stringsOffset, stringsLength)
+      else {
+        throw .corrupt(path: path, detail: "section sizes do not match the file (\(size) bytes)")
+      }
+    }
+  }
+}

@@ -1,0 +1,141 @@
+public import Foundation
+
+/// `manifest.json`: what a table directory holds and how it was made.
+public struct Manifest: Codable, Sendable, Equatable {
+  public static let fileName = "manifest.json"
+  public static let formatName = "tailscan-counts"
+
+  /// One input file.
+  public struct Input: Codable, Sendable, Equatable {
+    public var path: String
+    public var bytes: Int
+    public var modificationTime: Int
+    public var compression: String
+    public var uncompressedBytes: Int
+    public var lines: Int
+    public var documents: Int
+    public var tokens: UInt64
+    public var skippedLines: Int
+    public var blankLines: Int
+    public init(
+      path: String, bytes: Int, modificationTime: Int, compression: String, uncompressedBytes: Int,
+      lines: Int, documents: Int, tokens: UInt64, skippedLines: Int, blankLines: Int
+    ) {
+      self.path = path
+      self.bytes = bytes
+      self.modificationTime = modificationTime
+      self.compression = compression
+      self.uncompressedBytes = uncompressedBytes
+      self.lines = lines
+      self.documents = documents
+      self.tokens = tokens
+      self.skippedLines = skippedLines
+      self.blankLines = blankLines
+    }
+  }
+
+  /// How the corpus was read and tokenized.
+  public struct Settings: Codable, Sendable, Equatable {
+    public var tokenizer: String
+    public var lowercase: Bool
+    public var orders: [Int]
+    public var textField: String
+    public var skipBadLines: Bool
+    public var hashAlgorithm: String
+    public var hashSeed: UInt64
+    public init(
+      tokenizer: String, lowercase: Bool, orders: [Int], textField: String, skipBadLines: Bool,
+      hashAlgorithm: String = "xxh64", hashSeed: UInt64
+    ) {
+      self.tokenizer = tokenizer
+      self.lowercase = lowercase
+      self.orders = orders
+      self.textField = textField
+      self.skipBadLines = skipBadLines
+      self.hashAlgorithm = hashAlgorithm
+      self.hashSeed = hashSeed
+    }
+  }
+
+  /// Totals over all inputs.
+  public struct Totals: Codable, Sendable, Equatable {
+    public var files: Int = 0
+    public var bytes: Int = 0
+    public var uncompressedBytes: Int = 0
+    public var lines: Int = 0
+    public var documents: Int = 0
+    public var tokens: UInt64 = 0
+    public var skippedLines: Int = 0
+    public var blankLines: Int = 0
+    public var emptyFiles: Int = 0
+    public var replacedSurrogates: Int = 0
+    public init() {}
+  }
+
+  /// A line left out with `--skip-bad-lines` (the first ones are listed).
+  public struct SkippedLine: Codable, Sendable, Equatable {
+    public var path: String
+    public var line: Int
+    public var reason: String
+    public init(path: String, line: Int, reason: String) {
+      self.path = path
+      self.line = line
+      self.reason = reason
+    }
+  }
+
+  public var format: String = Manifest.formatName
+  public var formatVersion: Int = 1
+  public var toolVersion: String
+  public var createdAt: String
+  public var settings: Settings
+  public var totals: Totals
+  public var tables: [TableSummary]
+  public var inputs: [Input]
+  public var skipped: [SkippedLine]
+  public var warnings: [String]
+
+  public init(
+    toolVersion: String, createdAt: String, settings: Settings, totals: Totals,
+    tables: [TableSummary], inputs: [Input], skipped: [SkippedLine], warnings: [String]
+  ) {
+    self.toolVersion = toolVersion
+    self.createdAt = createdAt
+    self.settings = settings
+    self.totals = totals
+    self.tables = tables
+    self.inputs = inputs
+    self.skipped = skipped
+    self.warnings = warnings
+  }
+
+  /// The manifest as pretty-printed JSON with sorted keys.
+  public func encoded() throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return try encoder.encode(self)
+  }
+
+  /// Reads `manifest.json` from a table directory.
+  public static func read(directory: String) throws -> Manifest {
+    let path = "\(directory)/\(fileName)"
+    guard FileManager.default.fileExists(atPath: path) else {
+      if !FileManager.default.fileExists(atPath: directory) {
+        throw StoreError.badManifest(path: directory, detail: "no such directory")
+      }
+      throw StoreError.missingManifest(path: directory)
+    }
+    do {
+      let data = try Data(contentsOf: URL(fileURLWithPath: path))
+      let manifest = try JSONDecoder().decode(Manifest.self, from: data)
+      guard manifest.format == formatName else {
+        throw StoreError.badManifest(path: path, detail: "format is '\(manifest.format)'")
+      }
+      return manifest
+    } catch let error as StoreError {
+      throw error
+    } catch {
+      throw StoreError.badManifest(path: path, detail: "\(error)")
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import ArgumentParser
+import TailscanCount
+
+@main
+struct Tailscan: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "tailscan",
+    abstract: "Count terms in a pretraining corpus and relate their frequency to model accuracy.",
+    discussion: """
+      Count n-grams in gzip JSONL shards into exact, memory-mapped tables, then query them.
+
+      EXAMPLES
+        tailscan count corpus/ -o counts/
+        tailscan query counts/ "24" "24 times" "of the"
+        tailscan stats counts/ --order 2 --top 20
+      """,
+    version: TailscanVersion.current,
+    subcommands: [Count.self, Query.self, Stats.self])
+}
