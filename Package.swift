@@ -38,7 +38,7 @@ let package = Package(
     .testTarget(
       name: "TailscanCountTests",
       dependencies: ["TailscanCount", "TailscanStore", "TailscanText", "TailscanTestSupport"]),
-    .testTarget(name: "TailscanCLITests", dependencies: ["TailscanTestSupport"]),
+    .testTarget(name: "TailscanCLITests", dependencies: ["tailscan", "TailscanTestSupport"]),
   ]
 )
 
