@@ -77,7 +77,7 @@ public struct TextExtractor: ~Copyable {
   ) throws -> Bool {
     let result: Bool = try unsafe line.withUnsafeBufferPointer { raw throws(LineError) in
       let count = raw.count
-      guard let p = unsafe raw.baseAddress, count > 0 else { return false }
+      guard let p = raw.baseAddress, count > 0 else { return false }
       if case .plain = format {
         if let bad = unsafe UTF8Validation.firstInvalid(p, count) {
           throw .invalidUTF8(column: bad + 1)
@@ -125,7 +125,10 @@ public struct TextExtractor: ~Copyable {
     throws(LineError)
   {
     try unsafe expect(p, n, &i, UInt8(ascii: "{"))
-    var found = false
+    outputCount = 0
+    // nil until the field is seen; then whether its latest value is a string (the last
+    // occurrence of a duplicated key wins, as in Python's json).
+    var fieldIsString: Bool? = nil
     unsafe skipSpace(p, n, &i)
     if unsafe i < n && p[i] == UInt8(ascii: "}") {
       i += 1
@@ -140,13 +143,13 @@ public struct TextExtractor: ~Copyable {
         try unsafe expect(p, n, &i, UInt8(ascii: ":"))
         unsafe skipSpace(p, n, &i)
         if isField {
-          guard i < n, unsafe p[i] == UInt8(ascii: "\"") else {
-            if i >= n { throw .malformedJSON(column: i + 1, expected: "a value") }
+          if unsafe i < n && p[i] == UInt8(ascii: "\"") {
+            try unsafe decodeString(p, n, &i)
+            fieldIsString = true
+          } else {
             try unsafe skipValue(p, n, &i)
-            throw .notAString(String(decoding: field, as: UTF8.self))
+            fieldIsString = false
           }
-          try unsafe decodeString(p, n, &i)
-          found = true
         } else {
           try unsafe skipValue(p, n, &i)
         }
@@ -162,7 +165,11 @@ public struct TextExtractor: ~Copyable {
     }
     unsafe skipSpace(p, n, &i)
     if i != n { throw .malformedJSON(column: i + 1, expected: "end of line after the object") }
-    if !found { throw .missingField(String(decoding: field, as: UTF8.self)) }
+    switch fieldIsString {
+    case nil: throw .missingField(String(decoding: field, as: UTF8.self))
+    case false?: throw .notAString(String(decoding: field, as: UTF8.self))
+    case true?: break
+    }
   }
 
   /// Reads a key starting at its opening quote; true when it equals the text field's name.
@@ -185,19 +192,19 @@ public struct TextExtractor: ~Copyable {
     guard j < n else { throw .malformedJSON(column: n + 1, expected: "the end of a key string") }
     if !escaped {
       i = j + 1
-      return j - start == field.count
+      return unsafe j - start == field.count
         && field.withUnsafeBufferPointer { f in
           unsafe memcmpEqual(p + start, f.baseAddress!, field.count)
         }
     }
-    // A key with escapes: decode it (into the output buffer, which holds nothing yet that
-    // matters; the text is decoded after its key) and compare.
+    // A key with escapes: decode it into the output buffer after the text decoded so far (a
+    // key may follow the field), compare, and drop it again.
     let saved = outputCount
-    try unsafe decodeString(p, n, &i)
+    try unsafe decodeString(p, n, &i, at: saved)
     let equal =
-      outputCount == field.count
+      unsafe outputCount - saved == field.count
       && field.withUnsafeBufferPointer { f in
-        unsafe memcmpEqual(output, f.baseAddress!, field.count)
+        unsafe memcmpEqual(output + saved, f.baseAddress!, field.count)
       }
     outputCount = saved
     return equal
@@ -276,23 +283,26 @@ public struct TextExtractor: ~Copyable {
 
   // MARK: - String decoding
 
+  /// Makes room for `bytes` bytes of output, keeping the `outputCount` bytes already there.
   private mutating func reserve(_ bytes: Int) {
     if bytes <= outputCapacity { return }
     var capacity = outputCapacity
     while capacity < bytes { capacity *= 2 }
     let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity + 16)
+    unsafe grown.initialize(from: output, count: outputCount)
     unsafe output.deallocate()
     unsafe output = grown
     outputCapacity = capacity
   }
 
-  /// Decodes the string whose opening quote is at `i` into the output buffer, validating it.
-  private mutating func decodeString(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: inout Int)
-    throws(LineError)
-  {
+  /// Decodes the string whose opening quote is at `i` into the output buffer at offset `base`,
+  /// validating it; `outputCount` becomes `base` plus the decoded length.
+  private mutating func decodeString(
+    _ p: UnsafePointer<UInt8>, _ n: Int, _ i: inout Int, at base: Int = 0
+  ) throws(LineError) {
     // Decoded text is never longer than its escaped form.
-    reserve(n - i)
-    let out = unsafe output
+    reserve(base + n - i)
+    let out = unsafe output + base
     var o = 0
     var j = i + 1
     let ones: UInt64 = 0x0101_0101_0101_0101
@@ -370,7 +380,7 @@ public struct TextExtractor: ~Copyable {
         j += length
       }
     }
-    outputCount = o
+    outputCount = base + o
     i = j
   }
 
