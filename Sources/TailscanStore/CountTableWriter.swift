@@ -92,7 +92,7 @@ extension NGramCounter {
     let recordWords = words + 2
     let name = CountTableFormat.fileName(order: order)
     let path = "\(directory)/\(name)"
-    let (records, occurrences) = builder.sortedRecords(rank: rank)
+    let (records, occurrences) = try builder.sortedRecords(rank: rank)
     let n = records.count / recordWords
     // Offsets by first token: index[t] = the first entry whose first id is >= t.
     let buckets = vocabularySize + 1
@@ -121,10 +121,14 @@ extension NGramCounter {
 }
 
 /// LSD radix sort of fixed-size records of UInt64 words by their first `keyWords` words.
+///
+/// Digits are at most 13 bits and cover only the bits that vary in a word, split evenly: token
+/// ids use far fewer than 32 bits, so a compacted bigram key (`Packing`) sorts in three passes.
 enum RadixSort {
+  static let maxDigitBits = 13
+
   /// Sorts `n` records at `records`, using `scratch` (room for `n` records) as the other buffer
-  /// of each pass, and returns whichever of the two holds the sorted records. Stable. A pass in
-  /// which every record has the same digit is skipped.
+  /// of each pass, and returns whichever of the two holds the sorted records. Stable.
   static func sort(
     _ records: UnsafeMutablePointer<UInt64>, scratch: UnsafeMutablePointer<UInt64>, count n: Int,
     recordWords: Int, keyWords: Int
@@ -132,28 +136,87 @@ enum RadixSort {
     var src = unsafe records
     var dst = unsafe scratch
     if n < 2 { return unsafe src }
-    var counts = [Int](repeating: 0, count: 1 << 16)
+    let rw = recordWords
+    let counts = UnsafeMutablePointer<Int>.allocate(capacity: 1 << maxDigitBits)
+    defer { unsafe counts.deallocate() }
     for word in stride(from: keyWords - 1, through: 0, by: -1) {
-      for shift in stride(from: UInt64(0), to: 64, by: 16) {
-        for k in 0..<counts.count { counts[k] = 0 }
-        for r in 0..<n { counts[Int((unsafe src[r * recordWords + word] >> shift) & 0xFFFF)] += 1 }
-        if counts.contains(n) { continue }
+      // Which bits vary at all in this word: digits cover only those.
+      var anyBits: UInt64 = 0
+      var allBits: UInt64 = ~0
+      for r in 0..<n {
+        let v = unsafe src[r * rw + word]
+        anyBits |= v
+        allBits &= v
+      }
+      let varying = anyBits ^ allBits
+      if varying == 0 { continue }
+      let low = varying.trailingZeroBitCount
+      let span = 64 - varying.leadingZeroBitCount - low
+      let passes = (span + maxDigitBits - 1) / maxDigitBits
+      let digitBits = (span + passes - 1) / passes
+      let buckets = 1 << digitBits
+      let mask = UInt64(buckets - 1)
+      for pass in 0..<passes {
+        let shift = UInt64(low + pass * digitBits)
+        unsafe counts.initialize(repeating: 0, count: buckets)
+        for r in 0..<n { unsafe counts[Int((src[r * rw + word] >> shift) & mask)] += 1 }
         var total = 0
-        for k in 0..<counts.count {
-          let c = counts[k]
-          counts[k] = total
+        for k in 0..<buckets {
+          let c = unsafe counts[k]
+          unsafe counts[k] = total
           total += c
         }
-        for r in 0..<n {
-          let record = unsafe src + r * recordWords
-          let digit = Int((unsafe record[word] >> shift) & 0xFFFF)
-          let to = counts[digit]
-          counts[digit] = to + 1
-          unsafe (dst + to * recordWords).update(from: record, count: recordWords)
+        if rw == 1 {
+          for r in 0..<n {
+            let v = unsafe src[r]
+            let digit = Int((v >> shift) & mask)
+            let to = unsafe counts[digit]
+            unsafe counts[digit] = to + 1
+            unsafe dst[to] = v
+          }
+        } else {
+          for r in 0..<n {
+            let record = unsafe src + r * rw
+            let digit = Int((unsafe record[word] >> shift) & mask)
+            let to = unsafe counts[digit]
+            unsafe counts[digit] = to + 1
+            let target = unsafe dst + to * rw
+            for w in 0..<rw { unsafe target[w] = record[w] }
+          }
         }
         unsafe swap(&src, &dst)
       }
     }
     return unsafe src
+  }
+}
+
+/// Closes the gap in one-word keys `high << split | low` (ids use far fewer than 32 bits) so a
+/// radix sort has fewer bits to pass over; order is preserved, and `expand` undoes it.
+enum Packing {
+  /// Rewrites word 0 of each of `n` records as `high << lowBits | low`; returns `lowBits`.
+  static func compact(_ records: UnsafeMutablePointer<UInt64>, count n: Int, stride: Int, split: Int)
+    -> Int
+  {
+    let lowMask: UInt64 = (1 << UInt64(split)) - 1
+    var lowAny: UInt64 = 0
+    for r in 0..<n { lowAny |= unsafe records[r * stride] & lowMask }
+    let lowBits = max(1, 64 - lowAny.leadingZeroBitCount)
+    for r in 0..<n {
+      let v = unsafe records[r * stride]
+      unsafe records[r * stride] = (v >> UInt64(split)) << UInt64(lowBits) | (v & lowMask)
+    }
+    return lowBits
+  }
+
+  /// Undoes `compact`.
+  static func expand(
+    _ records: UnsafeMutablePointer<UInt64>, count n: Int, stride: Int, split: Int, lowBits: Int
+  ) {
+    let lowMask: UInt64 = (1 << UInt64(lowBits)) - 1
+    for r in 0..<n {
+      let v = unsafe records[r * stride]
+      unsafe records[r * stride] = (v >> UInt64(lowBits)) << UInt64(split) | (v & lowMask)
+    }
   }
 }

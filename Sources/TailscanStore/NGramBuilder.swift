@@ -1,173 +1,298 @@
-internal import CPrefetch
 internal import TailscanIO
 
-/// In-memory table of n-grams of one order (2 or more) over token ids, with exact keys.
+/// Counts the n-grams of one order (2 or more) over token ids, exactly, by sorting.
 ///
-/// A key is the n-gram's ids packed two to a 64-bit word, the earlier id in the high half, so
-/// comparing words as integers orders n-grams token by token. Slots are
-/// `[key words…][count][documents][last document]`, laid out contiguously so a probe touches one
-/// cache line for bigrams (32 bytes a slot). Inserts come in batches so the slot of a later
-/// insert can be prefetched while an earlier one is done (the table is far larger than the
-/// caches: without this, nearly every insert waits for memory).
+/// A hash table of n-grams is far larger than the caches, so nearly every insert waits for
+/// memory, and growing it touches twice the memory again. Instead each occurrence is appended
+/// to a buffer (sequential writes); a full buffer is radix-sorted and collapsed into a sorted
+/// run of `[key words…, count, documents]`; runs are merged as they accumulate (sizes kept
+/// geometric, so each record is merged O(log runs) times). Sorted runs are also what the table
+/// files hold and what a merge of tables or a spill to disk needs.
+///
+/// A key is the n-gram's ids packed two to a 64-bit word, the earlier id in the high half (so
+/// comparing words as integers orders n-grams token by token). In the buffer, the last word is
+/// shifted left by one and its low bit says "first occurrence in its document", which a small
+/// per-document set decides; document frequency is the number of such flags.
 @safe
 package final class NGramBuilder {
   package let order: Int
   package let keyWords: Int
-  let strideWords: Int
-  private(set) var slots: UnsafeMutablePointer<UInt64>
-  private(set) var capacity: Int
-  private var mask: Int
-  package private(set) var distinct = 0
+  var recordWords: Int { keyWords + 2 }
+  private let buffer: UnsafeMutablePointer<UInt64>
+  private let scratch: UnsafeMutablePointer<UInt64>
+  private let bufferCapacity: Int
+  private var bufferCount = 0
+  private var runs: [Run] = []
+  private let seen: DocumentSet
   private var isSealed = false
-  /// How many inserts ahead to prefetch.
-  static let prefetchDistance = 12
 
-  package init(order: Int, initialCapacity: Int = 1 << 16) throws(StoreError) {
+  /// A sorted run of records `[key words…, count, documents]`.
+  final class Run {
+    let records: UnsafeMutablePointer<UInt64>
+    let count: Int
+    let words: Int
+    init(capacity: Int, words: Int, count: Int, records: UnsafeMutablePointer<UInt64>) {
+      unsafe self.records = records
+      self.count = count
+      self.words = words
+      _ = capacity
+    }
+    deinit { unsafe records.deallocate() }
+    var bytes: Int { count * words * 8 }
+  }
+
+  /// - Parameter bufferRecords: occurrences buffered before a sort (memory: 16 bytes each per
+  ///   key word, buffer and scratch).
+  package init(order: Int, bufferRecords: Int = 1 << 22) throws(StoreError) {
     precondition(order >= 2)
     self.order = order
     keyWords = (order + 1) / 2
-    strideWords = keyWords + 3
-    var cap = 16
-    while cap < initialCapacity { cap <<= 1 }
-    capacity = cap
-    mask = cap - 1
-    unsafe slots = try Self.allocate(cap * strideWords)
+    bufferCapacity = max(16, bufferRecords)
+    unsafe buffer = UnsafeMutablePointer<UInt64>.allocate(capacity: bufferCapacity * keyWords)
+    unsafe scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: bufferCapacity * keyWords)
+    seen = DocumentSet(keyWords: keyWords)
   }
 
-  private static func allocate(_ words: Int) throws(StoreError) -> UnsafeMutablePointer<UInt64> {
-    guard let raw = unsafe Syscalls.allocateTable(bytes: words * 8) else {
-      throw .outOfMemory(bytes: words * 8)
-    }
-    return unsafe raw.bindMemory(to: UInt64.self, capacity: words)
+  deinit {
+    unsafe buffer.deallocate()
+    unsafe scratch.deallocate()
   }
-
-  deinit { unsafe Syscalls.freeTable(UnsafeMutableRawPointer(slots), bytes: memoryBytes) }
 
   /// Bytes of memory held.
-  package var memoryBytes: Int { capacity * strideWords * 8 }
-
-  @inline(__always)
-  static func hash(_ key: UnsafePointer<UInt64>, _ words: Int) -> UInt64 {
-    var h = unsafe mix64(key[0])
-    var w = 1
-    while w < words {
-      h = unsafe mix64(h ^ key[w] &+ 0x9E37_79B9_7F4A_7C15)
-      w += 1
-    }
-    return h
+  package var memoryBytes: Int {
+    2 * bufferCapacity * keyWords * 8 + runs.reduce(seen.bytes) { $0 + $1.bytes }
   }
 
-  /// Records one occurrence of each of `count` n-grams (packed keys back to back, with their
-  /// `hash(_:_:)` values) in document `document`.
-  @inline(__always)
-  package func add(
-    keys: UnsafePointer<UInt64>, hashes: UnsafePointer<UInt64>, count: Int, document: UInt64
-  ) throws(StoreError) {
-    let distance = Self.prefetchDistance
-    for j in 0..<min(distance, count) {
-      unsafe tailscan_prefetch(slots + (Int(truncatingIfNeeded: hashes[j]) & mask) * strideWords)
-    }
+  /// Records one occurrence of each of `count` n-grams (packed keys back to back) in document
+  /// `document`.
+  package func add(keys: UnsafePointer<UInt64>, count: Int, document: UInt64) throws(StoreError) {
+    precondition(!isSealed)
+    let words = keyWords
     for j in 0..<count {
-      if j + distance < count {
-        unsafe tailscan_prefetch(
-          slots + (Int(truncatingIfNeeded: hashes[j + distance]) & mask) * strideWords)
-      }
-      try unsafe add(keys + j * keyWords, hash: hashes[j], document: document)
+      let key = unsafe keys + j * words
+      let first: UInt64 = unsafe seen.insert(key, document: document) ? 1 : 0
+      let slot = unsafe buffer + bufferCount * words
+      for w in 0..<(words - 1) { unsafe slot[w] = key[w] }
+      unsafe slot[words - 1] = key[words - 1] << 1 | first
+      bufferCount += 1
+      if bufferCount == bufferCapacity { try sortBuffer() }
     }
   }
 
-  @inline(__always)
-  private func add(_ key: UnsafePointer<UInt64>, hash: UInt64, document: UInt64) throws(StoreError) {
+  /// Sorts the buffer into a new run and merges runs while the newest is as large as the one
+  /// before it.
+  private func sortBuffer() throws(StoreError) {
+    if bufferCount == 0 { return }
     let words = keyWords
-    let stride = strideWords
-    var i = Int(truncatingIfNeeded: hash) & mask
-    while true {
-      let slot = unsafe slots + i * stride
-      let count = unsafe slot[words]
-      if count == 0 {
-        for w in 0..<words { unsafe slot[w] = key[w] }
-        unsafe slot[words] = 1
-        unsafe slot[words + 1] = 1
-        unsafe slot[words + 2] = document
-        distinct += 1
-        if distinct * 2 > capacity { try grow() }
-        return
-      }
-      var same = unsafe slot[0] == key[0]
-      var w = 1
-      while same && w < words {
-        same = unsafe slot[w] == key[w]
-        w += 1
-      }
-      if same {
-        unsafe slot[words] = count &+ 1
-        if unsafe slot[words + 2] != document {
-          unsafe slot[words + 2] = document
-          unsafe slot[words + 1] &+= 1
-        }
-        return
-      }
-      i = (i + 1) & mask
+    // Bigram keys are `(id1 << 32 | id2) << 1 | flag`: close the gap above id2 before sorting.
+    let lowBits = words == 1 ? unsafe Packing.compact(buffer, count: bufferCount, stride: 1, split: 33) : 0
+    let sorted = unsafe RadixSort.sort(
+      buffer, scratch: scratch, count: bufferCount, recordWords: words, keyWords: words)
+    if words == 1 {
+      unsafe Packing.expand(sorted, count: bufferCount, stride: 1, split: 33, lowBits: lowBits)
     }
-  }
-
-  private func grow() throws(StoreError) {
-    let newCapacity = capacity * 2
-    let newMask = newCapacity - 1
-    let stride = strideWords
-    let grown = try Self.allocate(newCapacity * stride)
-    for k in 0..<capacity {
-      let slot = unsafe slots + k * stride
-      if unsafe slot[keyWords] == 0 { continue }
-      var i = unsafe Int(truncatingIfNeeded: Self.hash(slot, keyWords)) & newMask
-      while unsafe grown[i * stride + keyWords] != 0 { i = (i + 1) & newMask }
-      unsafe (grown + i * stride).update(from: slot, count: stride)
-    }
-    unsafe Syscalls.freeTable(UnsafeMutableRawPointer(slots), bytes: memoryBytes)
-    unsafe slots = grown
-    capacity = newCapacity
-    mask = newMask
-  }
-
-  /// Turns the table, in place, into its entries sorted by key, with token ids renumbered by
-  /// `rank`: records `[key words…, count, documents]` back to back. Returns them and the sum of
-  /// the counts. The table takes no more inserts afterwards.
-  ///
-  /// No memory is allocated: records are compacted to the front of the slots (a record is one
-  /// word shorter than a slot, and record r comes from slot k >= r, so nothing unread is
-  /// overwritten), and the radix sort uses the free back half as its scratch (the table is at
-  /// most half full, so the back half holds at least as many records).
-  package func sortedRecords(rank: [UInt32]) -> (records: UnsafeBufferPointer<UInt64>, occurrences: UInt64) {
-    precondition(!isSealed, "sortedRecords() called twice")
-    isSealed = true
-    let words = keyWords
-    let recordWords = words + 2
+    // Collapse equal keys (ignoring the flag bit) into records.
+    let out = UnsafeMutablePointer<UInt64>.allocate(capacity: bufferCount * (words + 2))
     var n = 0
+    var i = 0
+    while i < bufferCount {
+      let key = unsafe sorted + i * words
+      var count: UInt64 = 0
+      var documents: UInt64 = 0
+      var j = i
+      while j < bufferCount {
+        let other = unsafe sorted + j * words
+        var same = unsafe other[words - 1] >> 1 == key[words - 1] >> 1
+        var w = 0
+        while same && w < words - 1 {
+          same = unsafe other[w] == key[w]
+          w += 1
+        }
+        if !same { break }
+        count += 1
+        documents += unsafe other[words - 1] & 1
+        j += 1
+      }
+      let record = unsafe out + n * (words + 2)
+      for w in 0..<(words - 1) { unsafe record[w] = key[w] }
+      unsafe record[words - 1] = key[words - 1] >> 1
+      unsafe record[words] = count
+      unsafe record[words + 1] = documents
+      n += 1
+      i = j
+    }
+    bufferCount = 0
+    runs.append(unsafe Run(capacity: n, words: words + 2, count: n, records: out))
+    while runs.count >= 2 && runs[runs.count - 2].count <= 2 * runs[runs.count - 1].count {
+      let b = runs.removeLast()
+      let a = runs.removeLast()
+      runs.append(merge(a, b))
+    }
+  }
+
+  /// Merges two runs, adding the counts of keys present in both.
+  private func merge(_ a: Run, _ b: Run) -> Run {
+    let words = keyWords
+    let rw = words + 2
+    let out = UnsafeMutablePointer<UInt64>.allocate(capacity: (a.count + b.count) * rw)
+    var i = 0
+    var j = 0
+    var n = 0
+    while i < a.count || j < b.count {
+      var comparison = 0
+      if i == a.count {
+        comparison = 1
+      } else if j == b.count {
+        comparison = -1
+      } else {
+        let x = unsafe a.records + i * rw
+        let y = unsafe b.records + j * rw
+        for w in 0..<words where comparison == 0 {
+          let u = unsafe x[w]
+          let v = unsafe y[w]
+          if u != v { comparison = u < v ? -1 : 1 }
+        }
+      }
+      let target = unsafe out + n * rw
+      if comparison < 0 {
+        unsafe target.update(from: a.records + i * rw, count: rw)
+        i += 1
+      } else if comparison > 0 {
+        unsafe target.update(from: b.records + j * rw, count: rw)
+        j += 1
+      } else {
+        unsafe target.update(from: a.records + i * rw, count: rw)
+        unsafe target[words] &+= b.records[j * rw + words]
+        unsafe target[words + 1] &+= b.records[j * rw + words + 1]
+        i += 1
+        j += 1
+      }
+      n += 1
+    }
+    return unsafe Run(capacity: a.count + b.count, words: rw, count: n, records: out)
+  }
+
+  /// Distinct n-grams so far (sorts and merges what is pending).
+  package func distinctCount() throws(StoreError) -> Int {
+    try sortBuffer()
+    while runs.count >= 2 {
+      let b = runs.removeLast()
+      let a = runs.removeLast()
+      runs.append(merge(a, b))
+    }
+    return runs.first?.count ?? 0
+  }
+
+  /// The entries sorted by key with token ids renumbered by `rank`: records
+  /// `[key words…, count, documents]` back to back, and the sum of the counts. Valid while the
+  /// builder lives; the builder takes no more occurrences afterwards.
+  package func sortedRecords(rank: [UInt32]) throws(StoreError)
+    -> (records: UnsafeBufferPointer<UInt64>, occurrences: UInt64)
+  {
+    let n = try distinctCount()
+    isSealed = true
+    guard let run = runs.first else { return (UnsafeBufferPointer(start: nil, count: 0), 0) }
+    let words = keyWords
+    let rw = words + 2
     var occurrences: UInt64 = 0
-    // The slot is copied out first: record n may overlap slot k.
-    let slot = UnsafeMutablePointer<UInt64>.allocate(capacity: strideWords)
-    defer { unsafe slot.deallocate() }
-    for k in 0..<capacity {
-      let count = unsafe slots[k * strideWords + words]
-      if count == 0 { continue }
-      unsafe slot.update(from: slots + k * strideWords, count: strideWords)
-      let documents = unsafe slot[words + 1]
-      let record = unsafe slots + n * recordWords
+    for r in 0..<n {
+      let record = unsafe run.records + r * rw
       for w in 0..<words {
-        let word = unsafe slot[w]
+        let word = unsafe record[w]
         let hi = UInt64(rank[Int(word >> 32)])
         let lo = 2 * w + 1 < order ? UInt64(rank[Int(word & 0xFFFF_FFFF)]) : 0
         unsafe record[w] = hi << 32 | lo
       }
-      unsafe record[words] = count
-      unsafe record[words + 1] = documents
-      occurrences &+= count
-      n += 1
+      occurrences &+= unsafe record[words]
     }
-    let scratch = unsafe slots + n * recordWords
-    precondition(2 * n * recordWords <= capacity * strideWords)
-    let sorted = unsafe RadixSort.sort(
-      slots, scratch: scratch, count: n, recordWords: recordWords, keyWords: words)
-    return (unsafe UnsafeBufferPointer(start: sorted, count: n * recordWords), occurrences)
+    let other = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, n * rw))
+    let lowBits = words == 1 ? unsafe Packing.compact(run.records, count: n, stride: rw, split: 32) : 0
+    let sorted = unsafe RadixSort.sort(run.records, scratch: other, count: n, recordWords: rw, keyWords: words)
+    if words == 1 {
+      unsafe Packing.expand(sorted, count: n, stride: rw, split: 32, lowBits: lowBits)
+    }
+    if unsafe sorted == run.records {
+      unsafe other.deallocate()
+    } else {
+      runs = [unsafe Run(capacity: n, words: rw, count: n, records: other)]
+    }
+    return (unsafe UnsafeBufferPointer(start: sorted, count: n * rw), occurrences)
+  }
+}
+
+/// The n-gram keys seen in the current document: open addressing, cleared by moving to the
+/// next document (a slot is in use only if its stamp is the current document).
+@safe
+final class DocumentSet {
+  let keyWords: Int
+  private var keys: UnsafeMutablePointer<UInt64>
+  private var stamps: UnsafeMutablePointer<UInt64>
+  private var capacity: Int
+  private var count = 0
+  private var document: UInt64 = 0
+
+  init(keyWords: Int, capacity: Int = 1 << 12) {
+    self.keyWords = keyWords
+    self.capacity = capacity
+    unsafe keys = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity * keyWords)
+    unsafe stamps = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+    unsafe stamps.initialize(repeating: 0, count: capacity)
+  }
+
+  var bytes: Int { capacity * (keyWords + 1) * 8 }
+
+  @inline(__always)
+  static func hash(_ key: UnsafePointer<UInt64>, _ words: Int) -> UInt64 {
+    var h = unsafe mix64(key[0])
+    for w in 1..<max(1, words) { h = unsafe mix64(h ^ key[w] &+ 0x9E37_79B9_7F4A_7C15) }
+    return h
+  }
+
+  /// Adds `key` for `document` (documents are numbered from 1); true if it was not there yet.
+  @inline(__always)
+  func insert(_ key: UnsafePointer<UInt64>, document: UInt64) -> Bool {
+    if document != self.document {
+      self.document = document
+      count = 0
+    }
+    let words = keyWords
+    let mask = capacity - 1
+    var i = unsafe Int(truncatingIfNeeded: Self.hash(key, words)) & mask
+    while unsafe stamps[i] == document {
+      var same = true
+      for w in 0..<words where same { same = unsafe keys[i * words + w] == key[w] }
+      if same { return false }
+      i = (i + 1) & mask
+    }
+    unsafe stamps[i] = document
+    for w in 0..<words { unsafe keys[i * words + w] = key[w] }
+    count += 1
+    if count * 2 > capacity { grow() }
+    return true
+  }
+
+  private func grow() {
+    let oldCapacity = capacity
+    let oldKeys = unsafe keys
+    let oldStamps = unsafe stamps
+    capacity *= 2
+    unsafe keys = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity * keyWords)
+    unsafe stamps = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+    unsafe stamps.initialize(repeating: 0, count: capacity)
+    let mask = capacity - 1
+    for k in 0..<oldCapacity where unsafe oldStamps[k] == document {
+      let key = unsafe oldKeys + k * keyWords
+      var i = unsafe Int(truncatingIfNeeded: Self.hash(key, keyWords)) & mask
+      while unsafe stamps[i] == document { i = (i + 1) & mask }
+      unsafe stamps[i] = document
+      for w in 0..<keyWords { unsafe keys[i * keyWords + w] = key[w] }
+    }
+    unsafe oldKeys.deallocate()
+    unsafe oldStamps.deallocate()
+  }
+
+  deinit {
+    unsafe keys.deallocate()
+    unsafe stamps.deallocate()
   }
 }

@@ -17,7 +17,6 @@ public struct NGramCounter: ~Copyable {
   private var idCount = 0
   private var context = 0
   private let keys: UnsafeMutablePointer<UInt64>
-  private let hashes: UnsafeMutablePointer<UInt64>
   static let batch = 4096
   /// Tokens added but not yet looked up (a ring).
   private let pending: UnsafeMutablePointer<VocabularyBuilder.Pending>
@@ -33,24 +32,26 @@ public struct NGramCounter: ~Copyable {
   /// The hash seed written into every table this counter produces.
   public static let defaultSeed: UInt64 = 0x7461_696C_7363_616E  // "tailscan"
 
-  public init(maxOrder: Int, seed: UInt64 = NGramCounter.defaultSeed) throws {
+  /// - Parameter sortBuffer: n-gram occurrences buffered per order before a sort (tests use
+  ///   tiny ones so that runs are merged many times).
+  public init(maxOrder: Int, seed: UInt64 = NGramCounter.defaultSeed, sortBuffer: Int = 1 << 22)
+    throws
+  {
     precondition(maxOrder >= 1 && maxOrder <= CountTableFormat.maxOrder)
     let vocabulary = try VocabularyBuilder(seed: seed)
-    let builders = maxOrder >= 2 ? try (2...maxOrder).map { try NGramBuilder(order: $0) } : []
+    let builders = maxOrder >= 2 ? try (2...maxOrder).map { try NGramBuilder(order: $0, bufferRecords: sortBuffer) } : []
     self.maxOrder = maxOrder
     self.vocabulary = vocabulary
     self.builders = builders
     unsafe ids = UnsafeMutablePointer<UInt32>.allocate(capacity: Self.batch + maxOrder)
     unsafe keys = UnsafeMutablePointer<UInt64>.allocate(
       capacity: (Self.batch + maxOrder) * CountTableFormat.keyWords(order: maxOrder))
-    unsafe hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: Self.batch + maxOrder)
     unsafe pending = UnsafeMutablePointer<VocabularyBuilder.Pending>.allocate(capacity: Self.ring)
   }
 
   deinit {
     unsafe ids.deallocate()
     unsafe keys.deallocate()
-    unsafe hashes.deallocate()
     unsafe pending.deallocate()
   }
 
@@ -111,11 +112,10 @@ public struct NGramCounter: ~Copyable {
           let lo = 2 * w + 1 < order ? UInt64(unsafe ids[first + 2 * w + 1]) : 0
           unsafe key[w] = hi << 32 | lo
         }
-        unsafe hashes[n] = NGramBuilder.hash(key, words)
         n += 1
         p += 1
       }
-      try unsafe builder.add(keys: keys, hashes: hashes, count: n, document: documents)
+      try unsafe builder.add(keys: keys, count: n, document: documents)
     }
     // Keep the last maxOrder - 1 ids to start the n-grams of the next batch.
     let keep = min(maxOrder - 1, idCount)
@@ -124,9 +124,10 @@ public struct NGramCounter: ~Copyable {
     context = keep
   }
 
-  /// Distinct n-grams of `order` so far (after `flush()`).
-  public func distinct(order: Int) -> Int {
-    order == 1 ? vocabulary.distinct : builders[order - 2].distinct
+  /// Distinct n-grams of `order` so far (counting the current document's tokens).
+  public mutating func distinct(order: Int) throws(StoreError) -> Int {
+    try endDocument()
+    return order == 1 ? vocabulary.distinct : try builders[order - 2].distinctCount()
   }
 
   /// Bytes of table memory held (the part that grows with distinct n-grams).

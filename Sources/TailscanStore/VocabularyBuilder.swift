@@ -21,7 +21,8 @@ package final class VocabularyBuilder {
     var reserved: UInt64
   }
 
-  package static let maxTokens = Int(UInt32.max) - 1
+  /// Ids stay below 2^31: the n-gram builders use the top bit of an id's word for a flag.
+  package static let maxTokens = Int(Int32.max) - 1
   private var index: UnsafeMutablePointer<UInt64>
   private var indexCapacity: Int
   private var mask: Int

@@ -7,10 +7,10 @@ import TailscanTestSupport
 /// Builds tables from known token streams, reads them back, and damages them.
 struct CountTableTests {
   /// Counts `documents` (lists of tokens) and writes a table directory with a manifest.
-  static func build(_ documents: [[String]], maxOrder: Int, in dir: TemporaryDirectory) throws
-    -> String
-  {
-    var counter = try NGramCounter(maxOrder: maxOrder)
+  static func build(
+    _ documents: [[String]], maxOrder: Int, in dir: TemporaryDirectory, sortBuffer: Int = 1 << 22
+  ) throws -> String {
+    var counter = try NGramCounter(maxOrder: maxOrder, sortBuffer: sortBuffer)
     var storage: [[UInt8]] = []
     for document in documents {
       try counter.beginDocument()
@@ -47,7 +47,9 @@ struct CountTableTests {
     return result
   }
 
-  @Test func roundTripMatchesReference() throws {
+  /// Sort buffers of 16 occurrences (runs merged many times) and the default.
+  @Test(arguments: [16, 1 << 22])
+  func roundTripMatchesReference(sortBuffer: Int) throws {
     var rng = SplitMix64(seed: 7)
     let vocabulary = ["a", "b", "the", "24", "18", "été", "a much longer token than sixteen bytes",
                       "a much longer token than sixteen bytes!", "\u{0}", "x\u{0}", "zzz"]
@@ -57,9 +59,9 @@ struct CountTableTests {
       documents.append((0..<length).map { _ in vocabulary.randomElement(using: &rng)! })
     }
     let dir = try TemporaryDirectory()
-    let path = try Self.build(documents, maxOrder: 3, in: dir)
+    let path = try Self.build(documents, maxOrder: 4, in: dir, sortBuffer: sortBuffer)
     let table = try CountTable(directory: path)
-    for order in 1...3 {
+    for order in 1...4 {
       let expected = Self.reference(documents, order: order)
       #expect(table.distinct(order: order) == expected.count, "order \(order)")
       for (gram, counts) in expected {
@@ -78,8 +80,8 @@ struct CountTableTests {
     }
     #expect(try table.counts(of: [Array("nope".utf8)]) == .zero)
     #expect(try table.counts(of: [Array("a".utf8), Array("nope".utf8)]) == .zero)
-    #expect(throws: StoreError.orderNotCounted(order: 4, counted: 1...3)) {
-      try table.counts(of: [[97], [97], [97], [97]])
+    #expect(throws: StoreError.orderNotCounted(order: 5, counted: 1...4)) {
+      try table.counts(of: [[97], [97], [97], [97], [97]])
     }
   }
 
