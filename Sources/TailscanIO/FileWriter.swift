@@ -48,11 +48,11 @@ package struct FileWriter: ~Copyable {
 
   /// Appends a little-endian integer.
   package mutating func write<T: FixedWidthInteger>(_ value: T) throws {
-    let le = value.littleEndian
-    let p = UnsafeMutablePointer<T>.allocate(capacity: 1)
-    defer { unsafe p.deallocate() }
-    unsafe p.initialize(to: le)
-    try unsafe write(UnsafeRawBufferPointer(start: p, count: MemoryLayout<T>.size))
+    let size = MemoryLayout<T>.size
+    if used + size > capacity { try flush() }
+    unsafe (buffer + used).storeBytes(of: value.littleEndian, as: T.self)
+    used += size
+    offset += size
   }
 
   /// Appends the elements of `words` little-endian.

@@ -18,27 +18,30 @@ package final class NGramBuilder {
   package let order: Int
   package let keyWords: Int
   var recordWords: Int { keyWords + 2 }
-  private let buffer: UnsafeMutablePointer<UInt64>
-  private let scratch: UnsafeMutablePointer<UInt64>
+  private let bufferBlock: WordBlock
+  private let scratchBlock: WordBlock
+  private var buffer: UnsafeMutablePointer<UInt64> { unsafe bufferBlock.words }
+  private var scratch: UnsafeMutablePointer<UInt64> { unsafe scratchBlock.words }
   private let bufferCapacity: Int
   private var bufferCount = 0
   private var runs: [Run] = []
+  /// Blocks of merged-away runs, reused so that memory is zeroed by the kernel only once.
+  private var pool = BlockPool()
   private let seen: DocumentSet
   private var isSealed = false
 
   /// A sorted run of records `[key words…, count, documents]`.
   final class Run {
-    let records: UnsafeMutablePointer<UInt64>
+    let block: WordBlock
     let count: Int
     let words: Int
-    init(capacity: Int, words: Int, count: Int, records: UnsafeMutablePointer<UInt64>) {
-      unsafe self.records = records
+    var records: UnsafeMutablePointer<UInt64> { unsafe block.words }
+    init(block: WordBlock, words: Int, count: Int) {
+      self.block = block
       self.count = count
       self.words = words
-      _ = capacity
     }
-    deinit { unsafe records.deallocate() }
-    var bytes: Int { count * words * 8 }
+    var bytes: Int { block.capacity * 8 }
   }
 
   /// - Parameter bufferRecords: occurrences buffered before a sort (memory: 16 bytes each per
@@ -48,14 +51,9 @@ package final class NGramBuilder {
     self.order = order
     keyWords = (order + 1) / 2
     bufferCapacity = max(16, bufferRecords)
-    unsafe buffer = UnsafeMutablePointer<UInt64>.allocate(capacity: bufferCapacity * keyWords)
-    unsafe scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: bufferCapacity * keyWords)
+    bufferBlock = try WordBlock(capacity: bufferCapacity * keyWords)
+    scratchBlock = try WordBlock(capacity: bufferCapacity * keyWords)
     seen = DocumentSet(keyWords: keyWords)
-  }
-
-  deinit {
-    unsafe buffer.deallocate()
-    unsafe scratch.deallocate()
   }
 
   /// Bytes of memory held.
@@ -92,7 +90,12 @@ package final class NGramBuilder {
       unsafe Packing.expand(sorted, count: bufferCount, stride: 1, split: 33, lowBits: lowBits)
     }
     // Collapse equal keys (ignoring the flag bit) into records.
-    let out = UnsafeMutablePointer<UInt64>.allocate(capacity: bufferCount * (words + 2))
+    var groups = 1
+    for r in 1..<bufferCount where unsafe sorted[r * words + words - 1] >> 1 != sorted[(r - 1) * words + words - 1] >> 1 || !equalHead(sorted, r, words) {
+      groups += 1
+    }
+    let block = try pool.take(groups * (words + 2))
+    let out = unsafe block.words
     var n = 0
     var i = 0
     while i < bufferCount {
@@ -122,19 +125,29 @@ package final class NGramBuilder {
       i = j
     }
     bufferCount = 0
-    runs.append(unsafe Run(capacity: n, words: words + 2, count: n, records: out))
+    runs.append(Run(block: block, words: words + 2, count: n))
     while runs.count >= 2 && runs[runs.count - 2].count <= 2 * runs[runs.count - 1].count {
       let b = runs.removeLast()
       let a = runs.removeLast()
-      runs.append(merge(a, b))
+      runs.append(try merge(a, b))
     }
   }
 
+  /// Whether record `r` and `r - 1` agree on every key word but the last.
+  @inline(__always)
+  private func equalHead(_ p: UnsafeMutablePointer<UInt64>, _ r: Int, _ words: Int) -> Bool {
+    for w in 0..<(words - 1) where unsafe p[r * words + w] != p[(r - 1) * words + w] {
+      return false
+    }
+    return true
+  }
+
   /// Merges two runs, adding the counts of keys present in both.
-  private func merge(_ a: Run, _ b: Run) -> Run {
+  private func merge(_ a: Run, _ b: Run) throws(StoreError) -> Run {
     let words = keyWords
     let rw = words + 2
-    let out = UnsafeMutablePointer<UInt64>.allocate(capacity: (a.count + b.count) * rw)
+    let block = try pool.take((a.count + b.count) * rw)
+    let out = unsafe block.words
     var i = 0
     var j = 0
     var n = 0
@@ -169,7 +182,9 @@ package final class NGramBuilder {
       }
       n += 1
     }
-    return unsafe Run(capacity: a.count + b.count, words: rw, count: n, records: out)
+    pool.give(a.block)
+    pool.give(b.block)
+    return Run(block: block, words: rw, count: n)
   }
 
   /// Distinct n-grams so far (sorts and merges what is pending).
@@ -178,7 +193,7 @@ package final class NGramBuilder {
     while runs.count >= 2 {
       let b = runs.removeLast()
       let a = runs.removeLast()
-      runs.append(merge(a, b))
+      runs.append(try merge(a, b))
     }
     return runs.first?.count ?? 0
   }
@@ -205,17 +220,17 @@ package final class NGramBuilder {
       }
       occurrences &+= unsafe record[words]
     }
-    let other = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, n * rw))
+    let otherBlock = try pool.take(max(1, n * rw))
+    let other = unsafe otherBlock.words
     let lowBits = words == 1 ? unsafe Packing.compact(run.records, count: n, stride: rw, split: 32) : 0
     let sorted = unsafe RadixSort.sort(run.records, scratch: other, count: n, recordWords: rw, keyWords: words)
     if words == 1 {
       unsafe Packing.expand(sorted, count: n, stride: rw, split: 32, lowBits: lowBits)
     }
-    if unsafe sorted == run.records {
-      unsafe other.deallocate()
-    } else {
-      runs = [unsafe Run(capacity: n, words: rw, count: n, records: other)]
+    if unsafe sorted != run.records {
+      runs = [Run(block: otherBlock, words: rw, count: n)]
     }
+    pool = BlockPool()
     return (unsafe UnsafeBufferPointer(start: sorted, count: n * rw), occurrences)
   }
 }
@@ -295,4 +310,44 @@ final class DocumentSet {
     unsafe keys.deallocate()
     unsafe stamps.deallocate()
   }
+}
+
+/// Zeroed memory for sort buffers and runs, from `Syscalls.allocateTable`: huge pages where the
+/// kernel allows, so filling hundreds of megabytes takes hundreds, not hundreds of thousands,
+/// of page faults. Freed in `deinit`.
+@safe
+final class WordBlock {
+  let words: UnsafeMutablePointer<UInt64>
+  let capacity: Int
+
+  init(capacity: Int) throws(StoreError) {
+    let bytes = max(1, capacity) * 8
+    guard let raw = unsafe Syscalls.allocateTable(bytes: bytes) else {
+      throw .outOfMemory(bytes: bytes)
+    }
+    unsafe words = raw.bindMemory(to: UInt64.self, capacity: max(1, capacity))
+    self.capacity = max(1, capacity)
+  }
+
+  deinit { unsafe Syscalls.freeTable(UnsafeMutableRawPointer(words), bytes: capacity * 8) }
+}
+
+/// Free `WordBlock`s by capacity. Capacities are powers of two, so a block freed by one merge
+/// fits the next run of its size class.
+struct BlockPool {
+  private var free: [WordBlock] = []
+
+  /// A block of at least `words` words (its contents are arbitrary).
+  mutating func take(_ words: Int) throws(StoreError) -> WordBlock {
+    var best: Int? = nil
+    for (k, block) in free.enumerated() where block.capacity >= words {
+      if best == nil || block.capacity < free[best!].capacity { best = k }
+    }
+    if let best { return free.remove(at: best) }
+    var capacity = 1 << 16
+    while capacity < words { capacity <<= 1 }
+    return try WordBlock(capacity: capacity)
+  }
+
+  mutating func give(_ block: WordBlock) { free.append(block) }
 }

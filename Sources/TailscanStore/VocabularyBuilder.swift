@@ -256,21 +256,49 @@ package final class VocabularyBuilder {
 
   /// Ids sorted by their token bytes (unsigned byte order; a prefix sorts first).
   package func idsSortedByBytes() -> [UInt32] {
-    var ids = (0..<UInt32(distinct)).map { $0 }
-    ids.sort { a, b in
-      let ea = unsafe entries[Int(a)]
-      let eb = unsafe entries[Int(b)]
-      // Compare the inline prefixes as big-endian integers first (byte order).
-      if ea.prefix0 != eb.prefix0 { return ea.prefix0.byteSwapped < eb.prefix0.byteSwapped }
-      if ea.prefix1 != eb.prefix1 { return ea.prefix1.byteSwapped < eb.prefix1.byteSwapped }
-      if ea.length <= 16 || eb.length <= 16 { return ea.length < eb.length }
-      let n = Int(min(ea.length, eb.length)) - 16
-      let c = unsafe compareBytes(
-        arena + Int(ea.offset) + 16, arena + Int(eb.offset) + 16, n)
-      if c != 0 { return c < 0 }
-      return ea.length < eb.length
+    // Radix-sort [first 8 bytes, next 8 bytes (big-endian, so integer order is byte order),
+    // length << 32 | id], then settle ties (tokens sharing 16 bytes) with a full comparison.
+    let n = distinct
+    let records = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, 3 * n))
+    let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, 3 * n))
+    defer {
+      unsafe records.deallocate()
+      unsafe scratch.deallocate()
+    }
+    for id in 0..<n {
+      let entry = unsafe entries[id]
+      unsafe records[3 * id] = entry.prefix0.byteSwapped
+      unsafe records[3 * id + 1] = entry.prefix1.byteSwapped
+      unsafe records[3 * id + 2] = entry.length << 32 | UInt64(id)
+    }
+    let sorted = unsafe RadixSort.sort(records, scratch: scratch, count: n, recordWords: 3, keyWords: 2)
+    var ids = [UInt32](repeating: 0, count: n)
+    for r in 0..<n { ids[r] = UInt32(truncatingIfNeeded: unsafe sorted[3 * r + 2]) }
+    var start = 0
+    while start < n {
+      var end = start + 1
+      while unsafe end < n && sorted[3 * end] == sorted[3 * start]
+        && sorted[3 * end + 1] == sorted[3 * start + 1]
+      {
+        end += 1
+      }
+      if end - start > 1 { ids[start..<end].sort { unsafe self.precedes($0, $1) } }
+      start = end
     }
     return ids
+  }
+
+  /// Whether token `a` sorts before token `b` in byte order (a prefix first).
+  private func precedes(_ a: UInt32, _ b: UInt32) -> Bool {
+    let ea = unsafe entries[Int(a)]
+    let eb = unsafe entries[Int(b)]
+    if ea.prefix0 != eb.prefix0 { return ea.prefix0.byteSwapped < eb.prefix0.byteSwapped }
+    if ea.prefix1 != eb.prefix1 { return ea.prefix1.byteSwapped < eb.prefix1.byteSwapped }
+    if ea.length <= 16 || eb.length <= 16 { return ea.length < eb.length }
+    let n = Int(min(ea.length, eb.length)) - 16
+    let c = unsafe compareBytes(arena + Int(ea.offset) + 16, arena + Int(eb.offset) + 16, n)
+    if c != 0 { return c < 0 }
+    return ea.length < eb.length
   }
 }
 
