@@ -64,6 +64,21 @@ package struct FileWriter: ~Copyable {
     #endif
   }
 
+  /// Replaces bytes already written at `offset` (a header written last).
+  /// The corresponding C function is `pwrite(2)`.
+  package mutating func overwrite(bytes: [UInt8], at position: Int) throws {
+    precondition(position + bytes.count <= offset)
+    try flush()
+    try unsafe bytes.withUnsafeBytes { raw in
+      var done = 0
+      while done < raw.count {
+        let n = try unsafe Syscalls.writeAt(
+          fd, raw.baseAddress! + done, count: raw.count - done, offset: position + done, path: path)
+        done += n
+      }
+    }
+  }
+
   /// Appends zero bytes until the offset is a multiple of `alignment`.
   package mutating func pad(to alignment: Int) throws {
     while offset % alignment != 0 { try write(UInt8(0)) }

@@ -66,6 +66,19 @@ package enum Syscalls {
     }
   }
 
+  /// Writes up to `count` bytes at `offset`. The corresponding C function is `pwrite(2)`.
+  package static func writeAt(
+    _ fd: Int32, _ buffer: UnsafeRawPointer, count: Int, offset: Int, path: String
+  ) throws(IOError) -> Int {
+    while true {
+      let n = unsafe Glibc.pwrite(fd, buffer, count, off_t(offset))
+      if n > 0 { return n }
+      let code = errno
+      if n < 0 && code == EINTR { continue }
+      throw .writeFailed(path: path, reason: n == 0 ? "no progress" : errnoDescription(code))
+    }
+  }
+
   /// Finds the first `byte` in `[pointer, pointer + count)`. The corresponding C function is `memchr(3)`.
   package static func findByte(_ byte: UInt8, in pointer: UnsafeRawPointer, count: Int) -> Int? {
     guard let hit = unsafe memchr(pointer, Int32(byte), count) else { return nil }

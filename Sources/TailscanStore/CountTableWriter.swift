@@ -92,31 +92,84 @@ extension NGramCounter {
     let recordWords = words + 2
     let name = CountTableFormat.fileName(order: order)
     let path = "\(directory)/\(name)"
-    let (records, occurrences) = try builder.sortedRecords(rank: rank)
-    let n = records.count / recordWords
+    let runs = try builder.sortedRuns(rank: rank)
+    let stride = CountTableFormat.nGramStride(order: order)
+    let entriesOffset = CountTableFormat.headerSize
     // Offsets by first token: index[t] = the first entry whose first id is >= t.
     let buckets = vocabularySize + 1
     var index = [UInt64](repeating: 0, count: buckets)
-    var entry = 0
-    for t in 0..<buckets {
-      while entry < n && records[entry * recordWords] >> 32 < UInt64(t) { entry += 1 }
-      index[t] = UInt64(entry)
+    var writer = try FileWriter(path: path)
+    try writer.write(bytes: [UInt8](repeating: 0, count: entriesOffset))  // the header, later
+    // Merge the runs (k is small) straight into the file, adding the counts of equal keys.
+    var heads = [Int](repeating: 0, count: runs.count)
+    var n = 0
+    var occurrences: UInt64 = 0
+    var nextFirst = 0  // index[t] is set for every t < nextFirst
+    let record = UnsafeMutablePointer<UInt64>.allocate(capacity: recordWords)
+    defer { unsafe record.deallocate() }
+    while true {
+      var best = -1
+      for k in 0..<runs.count where heads[k] < runs[k].count {
+        if unsafe best < 0 || Self.keyPrecedes(runs[k], heads[k], runs[best], heads[best], words) {
+          best = k
+        }
+      }
+      if best < 0 { break }
+      for w in 0..<recordWords { unsafe record[w] = runs[best][heads[best] + w] }
+      unsafe record[words] = 0
+      unsafe record[words + 1] = 0
+      for k in 0..<runs.count where heads[k] < runs[k].count {
+        if unsafe Self.keyEquals(runs[k], heads[k], record, words) {
+          unsafe record[words] &+= runs[k][heads[k] + words]
+          unsafe record[words + 1] &+= runs[k][heads[k] + words + 1]
+          heads[k] += recordWords
+        }
+      }
+      let first = Int(unsafe record[0] >> 32)
+      while nextFirst <= first {
+        index[nextFirst] = UInt64(n)
+        nextFirst += 1
+      }
+      try unsafe writer.write(UnsafeRawBufferPointer(start: record, count: recordWords * 8))
+      occurrences &+= unsafe record[words]
+      n += 1
     }
-    let stride = CountTableFormat.nGramStride(order: order)
-    let entriesOffset = CountTableFormat.headerSize
+    while nextFirst < buckets {
+      index[nextFirst] = UInt64(n)
+      nextFirst += 1
+    }
     let indexOffset = entriesOffset + n * stride
+    try writer.write(words: index)
     let header = CountTableFormat.Header(
       kind: CountTableFormat.kindNGrams, order: UInt32(order), stride: UInt32(stride), seed: seed,
       entryCount: UInt64(n), indexCount: UInt64(buckets), entriesOffset: UInt64(entriesOffset),
       entriesLength: UInt64(n * stride), stringsOffset: 0, stringsLength: 0,
       indexOffset: UInt64(indexOffset), indexLength: UInt64(buckets * 8), occurrences: occurrences)
-    var writer = try FileWriter(path: path)
-    try writer.write(bytes: header.encoded())
-    try unsafe writer.write(UnsafeRawBufferPointer(records))  // records are entries
-    try writer.write(words: index)
+    try writer.overwrite(bytes: header.encoded(), at: 0)
     let bytes = writer.offset
     try writer.close()
     return TableSummary(order: order, file: name, distinct: n, occurrences: occurrences, bytes: bytes)
+  }
+
+  @inline(__always)
+  private static func keyPrecedes(
+    _ a: UnsafeBufferPointer<UInt64>, _ i: Int, _ b: UnsafeBufferPointer<UInt64>, _ j: Int,
+    _ words: Int
+  ) -> Bool {
+    for w in 0..<words {
+      let x = a[i + w]
+      let y = b[j + w]
+      if x != y { return x < y }
+    }
+    return false
+  }
+
+  @inline(__always)
+  private static func keyEquals(
+    _ a: UnsafeBufferPointer<UInt64>, _ i: Int, _ key: UnsafeMutablePointer<UInt64>, _ words: Int
+  ) -> Bool {
+    for w in 0..<words where unsafe a[i + w] != key[w] { return false }
+    return true
   }
 }
 

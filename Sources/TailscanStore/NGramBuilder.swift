@@ -198,40 +198,45 @@ package final class NGramBuilder {
     return runs.first?.count ?? 0
   }
 
-  /// The entries sorted by key with token ids renumbered by `rank`: records
-  /// `[key words…, count, documents]` back to back, and the sum of the counts. Valid while the
-  /// builder lives; the builder takes no more occurrences afterwards.
-  package func sortedRecords(rank: [UInt32]) throws(StoreError)
-    -> (records: UnsafeBufferPointer<UInt64>, occurrences: UInt64)
-  {
-    let n = try distinctCount()
+  /// The runs, each with its token ids renumbered by `rank` and sorted again: records
+  /// `[key words…, count, documents]`. A key may be in several runs (their counts add up).
+  /// Valid while the builder lives; the builder takes no more occurrences afterwards.
+  package func sortedRuns(rank: [UInt32]) throws(StoreError) -> [UnsafeBufferPointer<UInt64>] {
+    try sortBuffer()
     isSealed = true
-    guard let run = runs.first else { return (UnsafeBufferPointer(start: nil, count: 0), 0) }
     let words = keyWords
     let rw = words + 2
-    var occurrences: UInt64 = 0
-    for r in 0..<n {
-      let record = unsafe run.records + r * rw
-      for w in 0..<words {
-        let word = unsafe record[w]
-        let hi = UInt64(rank[Int(word >> 32)])
-        let lo = 2 * w + 1 < order ? UInt64(rank[Int(word & 0xFFFF_FFFF)]) : 0
-        unsafe record[w] = hi << 32 | lo
+    // Largest first, so a block freed by one run can be the scratch of the next.
+    runs.sort { $0.count > $1.count }
+    var scratch = try pool.take(max(1, (runs.first?.count ?? 1) * rw))
+    var sortedRuns: [Run] = []
+    for run in runs {
+      let n = run.count
+      for r in 0..<n {
+        let record = unsafe run.records + r * rw
+        for w in 0..<words {
+          let word = unsafe record[w]
+          let hi = UInt64(rank[Int(word >> 32)])
+          let lo = 2 * w + 1 < order ? UInt64(rank[Int(word & 0xFFFF_FFFF)]) : 0
+          unsafe record[w] = hi << 32 | lo
+        }
       }
-      occurrences &+= unsafe record[words]
+      let lowBits = words == 1 ? unsafe Packing.compact(run.records, count: n, stride: rw, split: 32) : 0
+      let sorted = unsafe RadixSort.sort(
+        run.records, scratch: scratch.words, count: n, recordWords: rw, keyWords: words)
+      if words == 1 {
+        unsafe Packing.expand(sorted, count: n, stride: rw, split: 32, lowBits: lowBits)
+      }
+      if unsafe sorted == run.records {
+        sortedRuns.append(run)
+      } else {
+        sortedRuns.append(Run(block: scratch, words: rw, count: n))
+        scratch = run.block
+      }
     }
-    let otherBlock = try pool.take(max(1, n * rw))
-    let other = unsafe otherBlock.words
-    let lowBits = words == 1 ? unsafe Packing.compact(run.records, count: n, stride: rw, split: 32) : 0
-    let sorted = unsafe RadixSort.sort(run.records, scratch: other, count: n, recordWords: rw, keyWords: words)
-    if words == 1 {
-      unsafe Packing.expand(sorted, count: n, stride: rw, split: 32, lowBits: lowBits)
-    }
-    if unsafe sorted != run.records {
-      runs = [Run(block: otherBlock, words: rw, count: n)]
-    }
+    runs = sortedRuns
     pool = BlockPool()
-    return (unsafe UnsafeBufferPointer(start: sorted, count: n * rw), occurrences)
+    return runs.map { unsafe UnsafeBufferPointer(start: $0.records, count: $0.count * rw) }
   }
 }
 

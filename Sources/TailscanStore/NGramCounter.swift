@@ -32,14 +32,17 @@ public struct NGramCounter: ~Copyable {
   /// The hash seed written into every table this counter produces.
   public static let defaultSeed: UInt64 = 0x7461_696C_7363_616E  // "tailscan"
 
-  /// - Parameter sortBuffer: n-gram occurrences buffered per order before a sort (tests use
-  ///   tiny ones so that runs are merged many times).
-  public init(maxOrder: Int, seed: UInt64 = NGramCounter.defaultSeed, sortBuffer: Int = 1 << 22)
+  /// - Parameter sortBuffer: bigram occurrences buffered before a sort (higher orders buffer
+  ///   proportionally fewer, so each order's buffer and scratch take 128 MiB); tests use tiny
+  ///   ones so that runs are merged many times.
+  public init(maxOrder: Int, seed: UInt64 = NGramCounter.defaultSeed, sortBuffer: Int = 1 << 23)
     throws
   {
     precondition(maxOrder >= 1 && maxOrder <= CountTableFormat.maxOrder)
     let vocabulary = try VocabularyBuilder(seed: seed)
-    let builders = maxOrder >= 2 ? try (2...maxOrder).map { try NGramBuilder(order: $0, bufferRecords: sortBuffer) } : []
+    let builders = maxOrder >= 2 ? try (2...maxOrder).map {
+        try NGramBuilder(order: $0, bufferRecords: max(16, sortBuffer / ((($0 + 1) / 2))))
+      } : []
     self.maxOrder = maxOrder
     self.vocabulary = vocabulary
     self.builders = builders

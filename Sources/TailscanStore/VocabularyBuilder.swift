@@ -78,15 +78,21 @@ package final class VocabularyBuilder {
     if n >= 16 {
       return unsafe (p.loadUnaligned(as: UInt64.self), p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
     }
-    var w0: UInt64 = 0
-    var w1: UInt64 = 0
+    // Overlapping loads that stay inside the token, shifted into place (little-endian).
     if n >= 8 {
-      w0 = unsafe p.loadUnaligned(as: UInt64.self)
-      for k in 8..<n { w1 |= UInt64(unsafe p.load(fromByteOffset: k, as: UInt8.self)) << (8 * (k - 8)) }
-    } else {
-      for k in 0..<n { w0 |= UInt64(unsafe p.load(fromByteOffset: k, as: UInt8.self)) << (8 * k) }
+      let w0 = unsafe p.loadUnaligned(as: UInt64.self)
+      if n == 8 { return (w0, 0) }
+      let tail = unsafe p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+      return (w0, tail >> UInt64(8 * (16 - n)))
     }
-    return (w0, w1)
+    if n >= 4 {
+      let low = UInt64(unsafe p.loadUnaligned(as: UInt32.self))
+      let high = UInt64(unsafe p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
+      return (low | high << UInt64(8 * (n - 4)), 0)
+    }
+    var w0: UInt64 = 0
+    for k in 0..<n { w0 |= UInt64(unsafe p.load(fromByteOffset: k, as: UInt8.self)) << UInt64(8 * k) }
+    return (w0, 0)
   }
 
   /// The in-memory hash of a token (not persisted; files use XXH64).

@@ -28,3 +28,14 @@ public enum Fixtures {
     try String(contentsOfFile: path(relative), encoding: .utf8)
   }
 }
+
+/// Outside programs some tests use. Such a test is skipped, with a reason, where the program is
+/// missing; but under CI (`CI=true`) it always runs, so a missing install step fails CI instead
+/// of hiding behind a skip.
+public enum ExternalTool {
+  /// Whether a test needing the executable at `path` should run.
+  public static func shouldRun(_ path: String) -> Bool {
+    ProcessInfo.processInfo.environment["CI"] == "true"
+      || FileManager.default.isExecutableFile(atPath: path)
+  }
+}

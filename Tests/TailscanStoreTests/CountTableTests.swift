@@ -175,3 +175,36 @@ struct CountTableTests {
     _ = dir
   }
 }
+
+/// Tokens that differ in one byte, at every length and position, must stay distinct (the
+/// vocabulary keeps the first 16 bytes inline and compares the rest in its arena).
+struct VocabularyExactnessTests {
+  @Test func tokensDifferingInOneByteAreDistinct() throws {
+    var rng = SplitMix64(seed: 99)
+    var tokens: [String] = []
+    for length in 1...40 {
+      let base = (0..<length).map { _ in UInt8.random(in: 0x61...0x7A, using: &rng) }
+      tokens.append(String(decoding: base, as: UTF8.self))
+      for position in 0..<length {
+        var variant = base
+        variant[position] = variant[position] == 0x7A ? 0x61 : variant[position] + 1
+        tokens.append(String(decoding: variant, as: UTF8.self))
+      }
+      // A prefix of the base, and the base with a NUL byte appended.
+      tokens.append(String(decoding: base.dropLast(), as: UTF8.self))
+      tokens.append(String(decoding: base + [0], as: UTF8.self))
+    }
+    tokens = tokens.filter { !$0.isEmpty }
+    let documents = [tokens, tokens.reversed()]
+    let dir = try TemporaryDirectory()
+    let table = try CountTable(directory: try CountTableTests.build(documents, maxOrder: 2, in: dir))
+    let expected = CountTableTests.reference(documents, order: 1)
+    #expect(table.distinct(order: 1) == expected.count)
+    for (gram, counts) in expected {
+      #expect(try table.counts(of: gram.map { Array($0.utf8) }) == counts, "\(gram)")
+    }
+    // Stored in byte order.
+    let stored = try (0..<table.distinct(order: 1)).map { try table.tokenBytes(UInt32($0)) }
+    #expect(stored == stored.sorted { $0.lexicographicallyPrecedes($1) })
+  }
+}

@@ -109,7 +109,7 @@ struct WhitespaceTokenizerTests {
 
   @Test(
     "Scripts/python-whitespace.py prints the same list",
-    .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")))
+    .enabled(if: ExternalTool.shouldRun("/usr/bin/python3"), "needs /usr/bin/python3"))
   func pythonScript() throws {
     let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
       .deletingLastPathComponent()
