@@ -97,6 +97,11 @@ public enum CountPipeline {
       warnings.append("\(totals.skippedLines) bad lines were skipped (listed in the manifest)")
     }
 
+    progress?(
+      CountProgress(
+        bytesRead: bytesTotal, bytesTotal: bytesTotal, uncompressedBytes: totals.uncompressedBytes,
+        documents: totals.documents, shardsDone: shards.count, shardsTotal: shards.count,
+        elapsedSeconds: Syscalls.monotonicSeconds() - start, finished: false, writing: true))
     let output = try OutputDirectory(path: request.output, overwrite: request.overwrite)
     let tables = try counter.writeTables(to: output.temporaryPath)
     let manifest = Manifest(

@@ -43,6 +43,8 @@ public struct CountProgress: Sendable {
   public var elapsedSeconds: Double
   /// True for the last report.
   public var finished: Bool
+  /// True while the tables are sorted and written, after the corpus has been read.
+  public var writing: Bool = false
 }
 
 /// What a finished run reports.

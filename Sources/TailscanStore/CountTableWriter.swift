@@ -100,31 +100,11 @@ extension NGramCounter {
     var index = [UInt64](repeating: 0, count: buckets)
     var writer = try FileWriter(path: path)
     try writer.write(bytes: [UInt8](repeating: 0, count: entriesOffset))  // the header, later
-    // Merge the runs (k is small) straight into the file, adding the counts of equal keys.
-    var heads = [Int](repeating: 0, count: runs.count)
+    // Merge the runs straight into the file, adding up the counts of equal keys.
     var n = 0
     var occurrences: UInt64 = 0
     var nextFirst = 0  // index[t] is set for every t < nextFirst
-    let record = UnsafeMutablePointer<UInt64>.allocate(capacity: recordWords)
-    defer { unsafe record.deallocate() }
-    while true {
-      var best = -1
-      for k in 0..<runs.count where heads[k] < runs[k].count {
-        if unsafe best < 0 || Self.keyPrecedes(runs[k], heads[k], runs[best], heads[best], words) {
-          best = k
-        }
-      }
-      if best < 0 { break }
-      for w in 0..<recordWords { unsafe record[w] = runs[best][heads[best] + w] }
-      unsafe record[words] = 0
-      unsafe record[words + 1] = 0
-      for k in 0..<runs.count where heads[k] < runs[k].count {
-        if unsafe Self.keyEquals(runs[k], heads[k], record, words) {
-          unsafe record[words] &+= runs[k][heads[k] + words]
-          unsafe record[words + 1] &+= runs[k][heads[k] + words + 1]
-          heads[k] += recordWords
-        }
-      }
+    try unsafe RunMerger.merge(runs, keyWords: words) { record in
       let first = Int(unsafe record[0] >> 32)
       while nextFirst <= first {
         index[nextFirst] = UInt64(n)
@@ -149,27 +129,6 @@ extension NGramCounter {
     let bytes = writer.offset
     try writer.close()
     return TableSummary(order: order, file: name, distinct: n, occurrences: occurrences, bytes: bytes)
-  }
-
-  @inline(__always)
-  private static func keyPrecedes(
-    _ a: UnsafeBufferPointer<UInt64>, _ i: Int, _ b: UnsafeBufferPointer<UInt64>, _ j: Int,
-    _ words: Int
-  ) -> Bool {
-    for w in 0..<words {
-      let x = a[i + w]
-      let y = b[j + w]
-      if x != y { return x < y }
-    }
-    return false
-  }
-
-  @inline(__always)
-  private static func keyEquals(
-    _ a: UnsafeBufferPointer<UInt64>, _ i: Int, _ key: UnsafeMutablePointer<UInt64>, _ words: Int
-  ) -> Bool {
-    for w in 0..<words where unsafe a[i + w] != key[w] { return false }
-    return true
   }
 }
 

@@ -126,11 +126,28 @@ package final class NGramBuilder {
     }
     bufferCount = 0
     runs.append(Run(block: block, words: words + 2, count: n))
-    while runs.count >= 2 && runs[runs.count - 2].count <= 2 * runs[runs.count - 1].count {
-      let b = runs.removeLast()
-      let a = runs.removeLast()
-      runs.append(try merge(a, b))
+    if runs.count > Self.maxRuns { try mergeAll() }
+  }
+
+  /// Runs kept before they are merged into one: memory stays within the distinct n-grams plus
+  /// this many sort buffers' worth, and each record is merged about once per this many runs.
+  static let maxRuns = 8
+
+  /// Merges every run into one.
+  private func mergeAll() throws(StoreError) {
+    guard runs.count > 1 else { return }
+    let rw = keyWords + 2
+    let block = try pool.take(runs.reduce(0) { $0 + $1.count } * rw)
+    var n = 0
+    unsafe RunMerger.merge(
+      runs.map { unsafe UnsafeBufferPointer(start: $0.records, count: $0.count * rw) },
+      keyWords: keyWords
+    ) { record in
+      unsafe (block.words + n * rw).update(from: record, count: rw)
+      n += 1
     }
+    for run in runs { pool.give(run.block) }
+    runs = [Run(block: block, words: rw, count: n)]
   }
 
   /// Whether record `r` and `r - 1` agree on every key word but the last.
@@ -142,59 +159,10 @@ package final class NGramBuilder {
     return true
   }
 
-  /// Merges two runs, adding the counts of keys present in both.
-  private func merge(_ a: Run, _ b: Run) throws(StoreError) -> Run {
-    let words = keyWords
-    let rw = words + 2
-    let block = try pool.take((a.count + b.count) * rw)
-    let out = unsafe block.words
-    var i = 0
-    var j = 0
-    var n = 0
-    while i < a.count || j < b.count {
-      var comparison = 0
-      if i == a.count {
-        comparison = 1
-      } else if j == b.count {
-        comparison = -1
-      } else {
-        let x = unsafe a.records + i * rw
-        let y = unsafe b.records + j * rw
-        for w in 0..<words where comparison == 0 {
-          let u = unsafe x[w]
-          let v = unsafe y[w]
-          if u != v { comparison = u < v ? -1 : 1 }
-        }
-      }
-      let target = unsafe out + n * rw
-      if comparison < 0 {
-        unsafe target.update(from: a.records + i * rw, count: rw)
-        i += 1
-      } else if comparison > 0 {
-        unsafe target.update(from: b.records + j * rw, count: rw)
-        j += 1
-      } else {
-        unsafe target.update(from: a.records + i * rw, count: rw)
-        unsafe target[words] &+= b.records[j * rw + words]
-        unsafe target[words + 1] &+= b.records[j * rw + words + 1]
-        i += 1
-        j += 1
-      }
-      n += 1
-    }
-    pool.give(a.block)
-    pool.give(b.block)
-    return Run(block: block, words: rw, count: n)
-  }
-
   /// Distinct n-grams so far (sorts and merges what is pending).
   package func distinctCount() throws(StoreError) -> Int {
     try sortBuffer()
-    while runs.count >= 2 {
-      let b = runs.removeLast()
-      let a = runs.removeLast()
-      runs.append(try merge(a, b))
-    }
+    try mergeAll()
     return runs.first?.count ?? 0
   }
 
@@ -355,4 +323,60 @@ struct BlockPool {
   }
 
   mutating func give(_ block: WordBlock) { free.append(block) }
+}
+
+/// Merges sorted runs of records `[key words…, count, documents]`, adding up the counts of a key
+/// found in several runs, and hands each merged record to `body` in key order. The number of
+/// runs is small (at most `NGramBuilder.maxRuns + 1`), so the smallest head is found by a scan.
+enum RunMerger {
+  static func merge(
+    _ runs: [UnsafeBufferPointer<UInt64>], keyWords words: Int,
+    _ body: (UnsafePointer<UInt64>) throws -> Void
+  ) rethrows {
+    let rw = words + 2
+    var heads = [Int](repeating: 0, count: runs.count)
+    let record = UnsafeMutablePointer<UInt64>.allocate(capacity: rw)
+    defer { unsafe record.deallocate() }
+    while true {
+      var best = -1
+      for k in 0..<runs.count where heads[k] < runs[k].count {
+        if unsafe best < 0 || precedes(runs[k], heads[k], runs[best], heads[best], words) {
+          best = k
+        }
+      }
+      if best < 0 { return }
+      for w in 0..<words { unsafe record[w] = runs[best][heads[best] + w] }
+      unsafe record[words] = 0
+      unsafe record[words + 1] = 0
+      for k in 0..<runs.count where heads[k] < runs[k].count {
+        if unsafe equals(runs[k], heads[k], record, words) {
+          unsafe record[words] &+= runs[k][heads[k] + words]
+          unsafe record[words + 1] &+= runs[k][heads[k] + words + 1]
+          heads[k] += rw
+        }
+      }
+      try unsafe body(record)
+    }
+  }
+
+  @inline(__always)
+  private static func precedes(
+    _ a: UnsafeBufferPointer<UInt64>, _ i: Int, _ b: UnsafeBufferPointer<UInt64>, _ j: Int,
+    _ words: Int
+  ) -> Bool {
+    for w in 0..<words {
+      let x = a[i + w]
+      let y = b[j + w]
+      if x != y { return x < y }
+    }
+    return false
+  }
+
+  @inline(__always)
+  private static func equals(
+    _ a: UnsafeBufferPointer<UInt64>, _ i: Int, _ key: UnsafeMutablePointer<UInt64>, _ words: Int
+  ) -> Bool {
+    for w in 0..<words where unsafe a[i + w] != key[w] { return false }
+    return true
+  }
 }

@@ -23,7 +23,7 @@ public struct NGramCounter: ~Copyable {
   private var pendingStart = 0
   private var pendingCount = 0
   /// Lookahead of the token pipeline: index prefetch at `ring`, entry prefetch at `ring / 2`.
-  static let ring = 16
+  static let ring = 32
   /// 1-based index of the current document (0 before the first).
   public private(set) var documents: UInt64 = 0
   /// Tokens seen.

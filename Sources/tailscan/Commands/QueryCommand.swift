@@ -10,10 +10,13 @@ extension Tailscan {
       discussion: """
         Each key is tokenized as the corpus was, so "24 times" asks for the bigram (24, times).
         A key never seen has count 0. TSV columns: key, count (occurrences), documents.
+        With '--keys-file' (or '-' for standard input), keys are read one per line: use it for
+        many keys.
 
         EXAMPLES
           tailscan query counts/ "24" "24 times" "of the"
           tailscan query counts/ --json "the"
+          tailscan query counts/ --keys-file keys.txt
         """)
 
     @Argument(help: "The table directory written by 'tailscan count'.")
@@ -22,11 +25,32 @@ extension Tailscan {
     @Argument(help: "N-grams to look up.")
     var keys: [String] = []
 
+    @Option(help: "Read keys from this file, one per line ('-' for standard input).")
+    var keysFile: String?
+
     @Flag(help: "One JSON object per line instead of TSV.")
     var json = false
 
     func validate() throws {
-      guard !keys.isEmpty else { throw ValidationError("give at least one key to look up") }
+      guard !keys.isEmpty || keysFile != nil else {
+        throw ValidationError("give at least one key to look up, or '--keys-file'")
+      }
+    }
+
+    /// The keys from the command line, then those of '--keys-file'.
+    func allKeys() throws -> [String] {
+      guard let keysFile else { return keys }
+      let data: Data
+      if keysFile == "-" {
+        data = FileHandle.standardInput.readDataToEndOfFile()
+      } else {
+        guard let contents = FileManager.default.contents(atPath: keysFile) else {
+          throw ValidationError("cannot read '\(keysFile)'; check the path")
+        }
+        data = contents
+      }
+      let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true)
+      return keys + lines.map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
     }
 
     func run() async throws {
@@ -37,8 +61,9 @@ extension Tailscan {
         throw StoreError.badManifest(
           path: tables, detail: "unknown tokenizer '\(settings.tokenizer)'")
       }
-      if !json { print("key\tcount\tdocuments") }
-      for key in keys {
+      var output = ""
+      if !json { output += "key\tcount\tdocuments\n" }
+      for key in try allKeys() {
         let tokens = tokenizer.tokens(of: key)
         guard !tokens.isEmpty else {
           throw ValidationError("'\(key)' has no tokens under the '\(settings.tokenizer)' tokenizer")
@@ -52,11 +77,16 @@ extension Tailscan {
           line.add("order", tokens.count)
           line.add("count", counts.count)
           line.add("documents", counts.documents)
-          print(line.text)
+          output += line.text + "\n"
         } else {
-          print("\(tsvField(normalized))\t\(counts.count)\t\(counts.documents)")
+          output += "\(tsvField(normalized))\t\(counts.count)\t\(counts.documents)\n"
+        }
+        if output.utf8.count >= 1 << 16 {
+          print(output, terminator: "")
+          output = ""
         }
       }
+      print(output, terminator: "")
     }
   }
 }

@@ -24,6 +24,7 @@ enum Diagnostics {
       }
       line += "  shard \(min(p.shardsDone + 1, p.shardsTotal))/\(p.shardsTotal)"
       line += "  \(p.documents) docs  " + String(format: "%.1f MB/s", rate)
+      if p.writing { line += "  sorting and writing tables…" }
       if !p.finished && p.bytesRead > 0 && p.bytesTotal > p.bytesRead {
         let remaining = p.elapsedSeconds * Double(p.bytesTotal - p.bytesRead) / Double(p.bytesRead)
         line += "  ETA \(formatDuration(remaining))"
