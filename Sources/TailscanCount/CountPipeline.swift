@@ -41,9 +41,26 @@ public enum CountPipeline {
         compression: reader.isGzip ? "gzip" : "none", uncompressedBytes: 0, lines: 0,
         documents: 0, tokens: 0, skippedLines: 0, blankLines: 0)
       let tokensBefore = counter.tokens
-      try reader.forEachLine { line, position in
+      let tooLong: ((Int) throws -> Void)? =
+        request.skipBadLines
+        ? { lineNumber in
+          input.lines = lineNumber
+          input.skippedLines += 1
+          if skipped.count < listedSkips {
+            skipped.append(
+              .init(
+                path: shard.path, line: lineNumber, reason: "line-too-long",
+                message: "longer than \(request.maxLineBytes) bytes"))
+          }
+        } : nil
+      try reader.forEachLine(tooLong: tooLong) { line, position in
         let lineNumber = position.number
         input.lines = lineNumber
+        // A line of nothing but whitespace is not a document, in text files as in JSONL.
+        if !shard.isJSONL && WhitespaceSplitter.isBlank(line) {
+          input.blankLines += 1
+          return
+        }
         do {
           let isDocument = try extractor.extract(from: line) { text in
             try counter.beginDocument()
@@ -59,7 +76,8 @@ public enum CountPipeline {
           }
           input.skippedLines += 1
           if skipped.count < listedSkips {
-            skipped.append(.init(path: shard.path, line: lineNumber, reason: error.description))
+            skipped.append(
+              .init(path: shard.path, line: lineNumber, reason: error.reason, message: error.description))
           }
         }
         if let progress, lineNumber & 1023 == 0 {
@@ -113,6 +131,7 @@ public enum CountPipeline {
         skipBadLines: request.skipBadLines, hashSeed: NGramCounter.defaultSeed),
       totals: totals, tables: tables, inputs: inputs, skipped: skipped, warnings: warnings)
     try manifest.encoded().write(to: URL(fileURLWithPath: output.file(Manifest.fileName)))
+    let outputPath = output.path
     try output.commit()
     let elapsed = Syscalls.monotonicSeconds() - start
     progress?(
@@ -121,7 +140,7 @@ public enum CountPipeline {
         documents: totals.documents, shardsDone: shards.count, shardsTotal: shards.count,
         elapsedSeconds: elapsed, finished: true))
     return CountSummary(
-      output: request.output, shards: shards.count, totals: totals,
+      output: outputPath, shards: shards.count, totals: totals,
       distinct: tables.map(\.distinct), elapsedSeconds: elapsed, warnings: warnings)
   }
 }

@@ -13,16 +13,21 @@ public enum CorpusWalker {
   }
 
   /// Every shard under `paths` (files are taken as given; directories are walked recursively,
-  /// skipping hidden entries and `exclude`), sorted by path, without duplicates.
+  /// skipping hidden entries, tailscan's own table directories, and the directories `exclude`
+  /// names, however they are spelled), sorted by path, without duplicates.
   public static func shards(in paths: [String], excluding exclude: [String] = []) throws(IOError)
     -> [Shard]
   {
     var found: [String: Shard] = [:]
+    // Directories are known by (device, inode), so "./c" and "c" and a link to it are one.
     var visited = Set<[UInt64]>()
+    for path in exclude {
+      if let status = try Syscalls.status(path) { visited.insert([status.device, status.inode]) }
+    }
     for path in paths {
       guard let status = try Syscalls.status(path) else { throw .notFound(path: path) }
       if status.isDirectory {
-        try walk(trim(path), exclude: Set(exclude.map(trim)), visited: &visited, into: &found)
+        try walk(trim(path), visited: &visited, into: &found)
       } else {
         found[path] = Shard(
           path: path, size: status.size, modificationTime: status.modificationTime,
@@ -45,20 +50,29 @@ public enum CorpusWalker {
     return name.hasSuffix(".jsonl") || name.hasSuffix(".json")
   }
 
+  /// Whether `dir` is a table directory written by `tailscan count` (never corpus input).
+  public static func isTableDirectory(_ dir: String) throws(IOError) -> Bool {
+    let manifest = try Syscalls.status("\(dir)/manifest.json")
+    let table = try Syscalls.status("\(dir)/order-1.tsc")
+    return manifest != nil && table != nil
+  }
+
   private static func walk(
-    _ dir: String, exclude: Set<String>, visited: inout Set<[UInt64]>,
-    into found: inout [String: Shard]
+    _ dir: String, visited: inout Set<[UInt64]>, into found: inout [String: Shard]
   ) throws(IOError) {
     guard let dirStatus = try Syscalls.status(dir) else { return }
     // A symbolic link loop would revisit a directory: walk each (device, inode) once.
     guard visited.insert([dirStatus.device, dirStatus.inode]).inserted else { return }
+    if try isTableDirectory(dir) { return }
     for name in try Syscalls.directoryEntries(dir).sorted() where !name.hasPrefix(".") {
       let path = dir == "/" ? "/\(name)" : "\(dir)/\(name)"
-      if exclude.contains(path) || name.contains(".tmp-") { continue }
+      if name.contains(".tmp-") || name.contains(".old-") { continue }
       guard let status = try Syscalls.status(path) else { continue }  // dangling link
       if status.isDirectory {
-        try walk(path, exclude: exclude, visited: &visited, into: &found)
-      } else if status.isRegularFile && suffixes.contains(where: { name.hasSuffix($0) }) {
+        try walk(path, visited: &visited, into: &found)
+      } else if status.isRegularFile && suffixes.contains(where: { name.hasSuffix($0) })
+        && !visited.contains([status.device, status.inode])
+      {
         found[path] = Shard(
           path: path, size: status.size, modificationTime: status.modificationTime,
           isJSONL: isJSONLName(path))

@@ -11,6 +11,7 @@ public enum IOError: Error, Sendable, Equatable {
   case trailingGarbage(path: String, offset: Int)
   case lineTooLong(path: String, line: Int, limit: Int)
   case outputExists(path: String)
+  case refuseToReplace(path: String)
   case outOfMemory(path: String)
 }
 
@@ -39,6 +40,9 @@ extension IOError: CustomStringConvertible {
         + "a real document"
     case .outputExists(let path):
       "'\(path)' already exists; pass '--force' to replace it or choose another '-o'"
+    case .refuseToReplace(let path):
+      "'\(path)' exists and is not a tailscan table directory, so '--force' will not replace it; "
+        + "choose another '-o' or move it away yourself"
     case .outOfMemory(let path):
       "out of memory while decompressing '\(path)'"
     }

@@ -13,7 +13,7 @@ public struct OutputDirectory: ~Copyable {
   public init(path: String, overwrite: Bool) throws(IOError) {
     var trimmed = path
     while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
-    if !overwrite, try Syscalls.status(trimmed) != nil { throw .outputExists(path: trimmed) }
+    try Self.checkWritable(trimmed, overwrite: overwrite)
     let temporary = "\(trimmed).tmp-\(Syscalls.processID)"
     Syscalls.removeTree(temporary)
     try Syscalls.makeDirectory(temporary)
@@ -22,9 +22,19 @@ public struct OutputDirectory: ~Copyable {
     temporaryPath = temporary
   }
 
-  /// Checks up front that `path` may be written (so a long run does not fail at the end).
+  /// Checks up front that `path` may be written (so a long run does not fail at the end):
+  /// nothing is there, or `overwrite` is set and what is there is an earlier table directory
+  /// or an empty directory. `--force` never deletes anything else (a corpus, a thesis).
   public static func checkWritable(_ path: String, overwrite: Bool) throws(IOError) {
-    if !overwrite, try Syscalls.status(path) != nil { throw .outputExists(path: path) }
+    guard let status = try Syscalls.status(path) else { return }
+    guard overwrite else { throw .outputExists(path: path) }
+    guard status.isDirectory else { throw .refuseToReplace(path: path) }
+    let entries = try Syscalls.directoryEntries(path)
+    if entries.isEmpty { return }
+    let isTable =
+      entries.contains("manifest.json") && entries.contains("order-1.tsc")
+      && entries.allSatisfy { $0 == "manifest.json" || ($0.hasPrefix("order-") && $0.hasSuffix(".tsc")) }
+    if !isTable { throw .refuseToReplace(path: path) }
   }
 
   /// The temporary path of a file named `name` in the directory.
@@ -34,7 +44,7 @@ public struct OutputDirectory: ~Copyable {
   public consuming func commit() throws(IOError) {
     Syscalls.syncDirectory(temporaryPath)
     if try Syscalls.status(path) != nil {
-      guard overwrite else { throw .outputExists(path: path) }
+      try Self.checkWritable(path, overwrite: overwrite)
       let old = "\(path).old-\(Syscalls.processID)"
       try Syscalls.rename(path, to: old)
       try Syscalls.rename(temporaryPath, to: path)

@@ -69,45 +69,69 @@ public struct ShardReader: ~Copyable {
   /// reader has got), in order.
   ///
   /// A final line without a trailing newline is still a line. Errors from `body` stop the read.
+  /// A line longer than `maxLineBytes` throws `IOError.lineTooLong`, or, when `tooLong` is
+  /// given, is passed over (its bytes are never held whole) after `tooLong` gets its number.
   public mutating func forEachLine(
+    tooLong: ((_ lineNumber: Int) throws -> Void)? = nil,
     _ body: (_ line: Span<UInt8>, _ position: LinePosition) throws -> Void
   ) throws {
     var start = 0  // first byte of the current (partial) line
     var end = 0  // bytes filled
     var scanned = 0  // bytes already searched for '\n'
     var lineNumber = 0
+    var discarding = false  // inside a too-long line that is being passed over
     while true {
-      if end == capacity {
-        if start > 0 {
-          // Move the partial line to the front.
-          unsafe (buffer).copyMemory(from: buffer + start, byteCount: end - start)
-          end -= start
-          scanned -= start
-          start = 0
-        } else {
-          // The partial line fills the buffer: grow it, up to the longest line allowed plus
-          // its "\r\n" (a full buffer that large holds a line that is too long).
-          let bufferLimit = maxLineBytes > 1 << 60 ? 1 << 60 : maxLineBytes + 2
-          if capacity >= bufferLimit {
-            throw IOError.lineTooLong(path: path, line: lineNumber + 1, limit: maxLineBytes)
+      if discarding {
+        // Drop what is buffered and look for the end of the line in fresh input.
+        let n = try unsafe fill(buffer, capacity)
+        if n == 0 { return }
+        guard let offset = unsafe Syscalls.findByte(0x0A, in: buffer, count: n) else { continue }
+        discarding = false
+        start = offset + 1
+        scanned = start
+        end = n
+      } else {
+        if end == capacity {
+          if start > 0 {
+            // Move the partial line to the front.
+            unsafe (buffer).copyMemory(from: buffer + start, byteCount: end - start)
+            end -= start
+            scanned -= start
+            start = 0
+          } else {
+            // The partial line fills the buffer: grow it, up to the longest line allowed plus
+            // its "\r\n" (a full buffer that large holds a line that is too long).
+            let bufferLimit = maxLineBytes > 1 << 60 ? 1 << 60 : maxLineBytes + 2
+            if capacity >= bufferLimit {
+              guard let tooLong else {
+                throw IOError.lineTooLong(path: path, line: lineNumber + 1, limit: maxLineBytes)
+              }
+              lineNumber += 1
+              try tooLong(lineNumber)
+              discarding = true
+              start = 0
+              end = 0
+              scanned = 0
+              continue
+            }
+            let newCapacity = min(capacity * 2, bufferLimit)
+            let grown = UnsafeMutableRawPointer.allocate(byteCount: newCapacity + 8, alignment: 16)
+            unsafe grown.copyMemory(from: buffer, byteCount: end)
+            unsafe buffer.deallocate()
+            unsafe buffer = grown
+            capacity = newCapacity
           }
-          let newCapacity = min(capacity * 2, bufferLimit)
-          let grown = UnsafeMutableRawPointer.allocate(byteCount: newCapacity + 8, alignment: 16)
-          unsafe grown.copyMemory(from: buffer, byteCount: end)
-          unsafe buffer.deallocate()
-          unsafe buffer = grown
-          capacity = newCapacity
         }
-      }
-      let n = try unsafe fill(buffer + end, capacity - end)
-      if n == 0 {
-        if end > start {
-          lineNumber += 1
-          try unsafe emit(start, end, lineNumber, body)
+        let n = try unsafe fill(buffer + end, capacity - end)
+        if n == 0 {
+          if end > start {
+            lineNumber += 1
+            try unsafe emit(start, end, lineNumber, tooLong, body)
+          }
+          return
         }
-        return
+        end += n
       }
-      end += n
       // Emit every complete line in the buffer.
       while scanned < end {
         guard let offset = unsafe Syscalls.findByte(0x0A, in: buffer + scanned, count: end - scanned) else {
@@ -116,7 +140,7 @@ public struct ShardReader: ~Copyable {
         }
         let newline = scanned + offset
         lineNumber += 1
-        try unsafe emit(start, newline, lineNumber, body)
+        try unsafe emit(start, newline, lineNumber, tooLong, body)
         start = newline + 1
         scanned = start
       }
@@ -129,7 +153,7 @@ public struct ShardReader: ~Copyable {
   }
 
   private func emit(
-    _ start: Int, _ end: Int, _ lineNumber: Int,
+    _ start: Int, _ end: Int, _ lineNumber: Int, _ tooLong: ((Int) throws -> Void)?,
     _ body: (_ line: Span<UInt8>, _ position: LinePosition) throws -> Void
   ) throws {
     var end = end
@@ -138,7 +162,11 @@ public struct ShardReader: ~Copyable {
     }
     // Checked here too: a buffer bigger than the limit (a large chunk size) holds long lines.
     if end - start > maxLineBytes {
-      throw IOError.lineTooLong(path: path, line: lineNumber, limit: maxLineBytes)
+      guard let tooLong else {
+        throw IOError.lineTooLong(path: path, line: lineNumber, limit: maxLineBytes)
+      }
+      try tooLong(lineNumber)
+      return
     }
     // Safe because [start, end) lies inside the filled part of `buffer`, which is not touched
     // until `body` returns, and the span cannot escape the closure.

@@ -37,8 +37,11 @@ extension LineError: CustomStringConvertible {
 
 /// Turns corpus lines into document text: the JSON string field of a JSONL line, or a plain line.
 ///
-/// For JSONL it checks the structure of the whole object, decodes the named field exactly (all
-/// escapes, `\uXXXX` with surrogate pairs) and validates UTF-8, without building a JSON tree.
+/// For JSONL it decodes the named field exactly (all escapes, `\uXXXX` with surrogate pairs)
+/// and validates its UTF-8, without building a JSON tree. The rest of the object is checked for
+/// structure only (one object, quoted keys, balanced brackets, terminated strings, nothing
+/// after it); the contents of other fields are not validated (`"y": tru` passes), since they
+/// cannot change a count.
 /// A lone surrogate escape, which UTF-8 cannot carry, becomes U+FFFD and is counted in
 /// `replacedSurrogates`. A duplicated field takes its last value, as Python's `json` does.
 @safe

@@ -76,11 +76,16 @@ public struct Manifest: Codable, Sendable, Equatable {
   public struct SkippedLine: Codable, Sendable, Equatable {
     public var path: String
     public var line: Int
+    /// A short code: `malformed-json`, `missing-field`, `not-a-string`, `invalid-utf8`,
+    /// `line-too-long`.
     public var reason: String
-    public init(path: String, line: Int, reason: String) {
+    /// The full message.
+    public var message: String
+    public init(path: String, line: Int, reason: String, message: String) {
       self.path = path
       self.line = line
       self.reason = reason
+      self.message = message
     }
   }
 
@@ -130,6 +135,11 @@ public struct Manifest: Codable, Sendable, Equatable {
       let manifest = try JSONDecoder().decode(Manifest.self, from: data)
       guard manifest.format == formatName else {
         throw StoreError.badManifest(path: path, detail: "format is '\(manifest.format)'")
+      }
+      guard manifest.formatVersion == 1 else {
+        throw StoreError.badManifest(
+          path: path,
+          detail: "format version \(manifest.formatVersion); this build reads version 1")
       }
       return manifest
     } catch let error as StoreError {

@@ -106,6 +106,25 @@ public enum WhitespaceSplitter {
     }
   }
 
+  /// Whether `text` (valid UTF-8) is empty or only whitespace, as Python's
+  /// `not text.strip()`.
+  public static func isBlank(_ text: Span<UInt8>) -> Bool {
+    var i = 0
+    let n = text.count
+    while i < n {
+      let b = text[i]
+      switch byteClass[Int(b)] {
+      case 1: i += 1
+      case 2:
+        let length = multiByteSpaceLength(text, i, lead: b)
+        if length == 0 { return false }
+        i += length
+      default: return false
+      }
+    }
+    return true
+  }
+
   @inlinable
   static func forEachToken(in text: Span<UInt8>, _ body: (Span<UInt8>) throws -> Void) rethrows {
     let n = text.count

@@ -2,6 +2,10 @@ import Foundation
 import Testing
 import TailscanTestSupport
 
+extension Array where Element == UInt8 {
+  func write(to path: String) throws { try GzipFixtures.write(self, to: path) }
+}
+
 /// Runs the real `tailscan` binary, as a user would, on the committed fixtures.
 struct CLITests {
   struct Result {
@@ -80,6 +84,14 @@ struct CLITests {
     #expect((lines[0]["count"] as? Int ?? 0) > 0)
     #expect(lines[0]["documents"] != nil)
     #expect(lines[1]["count"] as? Int == 0)
+    // Keys from a file give the same answers; a key with no tokens fails before any output.
+    try Array("24 times\nnever-seen\n".utf8).write(to: dir.file("keys.txt"))
+    let fromFile = try Self.run(["query", dir.file("c"), "--json", "--keys-file", dir.file("keys.txt")])
+    #expect(fromFile.stdout == result.stdout)
+    let blank = try Self.run(["query", dir.file("c"), "24", " "])
+    #expect(blank.status == 64)
+    #expect(blank.stdout.isEmpty)
+    #expect(blank.stderr.contains("has no tokens"))
   }
 
   @Test func statsTopList() throws {

@@ -166,10 +166,60 @@ struct CountPipelineTests {
     let dir = try TemporaryDirectory()
     try GzipFixtures.write(Array("one two\n".utf8), to: dir.file("a.txt"))
     try CountPipeline.run(CountRequest(inputs: [dir.path], output: dir.file("out")))
-    try GzipFixtures.write(Array("three\n".utf8), to: dir.file("out/notes.txt"))
-    let summary = try CountPipeline.run(
-      CountRequest(inputs: [dir.path], output: dir.file("out"), overwrite: true))
-    #expect(summary.shards == 1)
+    // However the paths are spelled, the table directory (its manifest.json) is not input.
+    for (input, output) in [(dir.path + "/.", dir.file("out")), (dir.path, dir.path + "/./out/")] {
+      let summary = try CountPipeline.run(
+        CountRequest(inputs: [input], output: output, overwrite: true))
+      #expect(summary.shards == 1)
+      #expect(summary.totals.documents == 1)
+    }
+  }
+
+  @Test func forceReplacesOnlyATableDirectory() throws {
+    let dir = try TemporaryDirectory()
+    try dir.makeDirectory("corpus")
+    try dir.makeDirectory("precious")
+    try GzipFixtures.write(Array("one two\n".utf8), to: dir.file("corpus/a.txt"))
+    try GzipFixtures.write(Array("my thesis".utf8), to: dir.file("precious/thesis.tex"))
+    for target in [dir.file("corpus"), dir.file("precious"), dir.file("corpus/a.txt")] {
+      #expect(throws: IOError.refuseToReplace(path: target)) {
+        try CountPipeline.run(
+          CountRequest(inputs: [dir.file("corpus")], output: target, overwrite: true))
+      }
+    }
+    #expect(FileManager.default.fileExists(atPath: dir.file("corpus/a.txt")))
+    #expect(FileManager.default.fileExists(atPath: dir.file("precious/thesis.tex")))
+    // An empty directory and an earlier table directory may be replaced.
+    try FileManager.default.createDirectory(atPath: dir.file("empty"), withIntermediateDirectories: false)
+    try CountPipeline.run(CountRequest(inputs: [dir.file("corpus")], output: dir.file("empty"), overwrite: true))
+    try CountPipeline.run(CountRequest(inputs: [dir.file("corpus")], output: dir.file("empty"), overwrite: true))
+  }
+
+  @Test func blankAndOverlongLines() throws {
+    let dir = try TemporaryDirectory()
+    let long = String(repeating: "x ", count: 5000)
+    try GzipFixtures.write(
+      Array("a b\n \t\u{3000}\n\(long)\nc d\n\n".utf8), to: dir.file("t.txt"))
+    #expect(throws: IOError.lineTooLong(path: dir.file("t.txt"), line: 3, limit: 1000)) {
+      try CountPipeline.run(
+        CountRequest(inputs: [dir.file("t.txt")], output: dir.file("o1"), maxLineBytes: 1000))
+    }
+    for chunkSize in [7, 1 << 20] {
+      let summary = try CountPipeline.run(
+        CountRequest(
+          inputs: [dir.file("t.txt")], output: dir.file("o-\(chunkSize)"), skipBadLines: true,
+          maxLineBytes: 1000, chunkSize: chunkSize))
+      #expect(summary.totals.documents == 2, "chunk \(chunkSize)")
+      #expect(summary.totals.blankLines == 2)
+      #expect(summary.totals.skippedLines == 1)
+      #expect(summary.totals.lines == 5)
+      let manifest = try Manifest.read(directory: dir.file("o-\(chunkSize)"))
+      #expect(manifest.skipped.map(\.reason) == ["line-too-long"])
+      #expect(manifest.skipped.map(\.line) == [3])
+      let table = try CountTable(directory: dir.file("o-\(chunkSize)"))
+      #expect(try table.counts(of: [Array("c".utf8), Array("d".utf8)]).count == 1)
+      #expect(try table.counts(of: [Array("x".utf8)]).count == 0)
+    }
   }
 
   @Test func emptyFilesAndEmptyInputs() throws {

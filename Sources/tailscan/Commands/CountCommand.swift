@@ -10,11 +10,9 @@ extension Tailscan {
     static let configuration = CommandConfiguration(
       abstract: "Count n-grams in a corpus of JSONL or text shards into exact tables.",
       discussion: """
-        Reads *.json.gz, *.jsonl.gz, *.jsonl, *.json, *.txt.gz and *.txt files (directories are
-        walked recursively, in path order). A document is one line: the '--text-field' string of
-        a JSON object, or the line itself for text files. gzip files may have several members.
-        Writes one memory-mapped table per order and manifest.json into the output directory,
-        atomically.
+        Reads *.json.gz, *.jsonl.gz, *.jsonl, *.json, *.txt.gz, *.txt and *.gz files (directories are walked recursively, in path order; hidden files and earlier table directories are skipped). A document is one line: the '--text-field' string of a JSON object, or the line itself for text files (*.gz alone is text). gzip files may have several members.
+
+        Writes one memory-mapped table per order and manifest.json into the output directory, atomically. '--force' replaces only an earlier table directory (or an empty one), never anything else.
 
         EXAMPLES
           tailscan count corpus/ -o counts/
@@ -40,7 +38,8 @@ extension Tailscan {
     @Option(help: "The JSON field that holds the document text.")
     var textField = "text"
 
-    @Flag(help: "Skip lines that are not valid documents, counting them in the manifest.")
+    @Flag(
+      help: "Skip lines that are not valid documents (bad JSON, no text field, invalid UTF-8, longer than '--max-line-bytes'), listing them in the manifest.")
     var skipBadLines = false
 
     @Option(help: "The longest line (document) accepted.")

@@ -8,10 +8,9 @@ extension Tailscan {
     static let configuration = CommandConfiguration(
       abstract: "Print the counts of n-grams.",
       discussion: """
-        Each key is tokenized as the corpus was, so "24 times" asks for the bigram (24, times).
-        A key never seen has count 0. TSV columns: key, count (occurrences), documents.
-        With '--keys-file' (or '-' for standard input), keys are read one per line: use it for
-        many keys.
+        Each key is tokenized as the corpus was, so "24 times" asks for the bigram (24, times). A key never seen has count 0. TSV columns: key, count (occurrences), documents.
+
+        With '--keys-file' (or '-' for standard input), keys are read one per line: use it for many keys.
 
         EXAMPLES
           tailscan query counts/ "24" "24 times" "of the"
@@ -61,13 +60,20 @@ extension Tailscan {
         throw StoreError.badManifest(
           path: tables, detail: "unknown tokenizer '\(settings.tokenizer)'")
       }
-      var output = ""
-      if !json { output += "key\tcount\tdocuments\n" }
+      // Tokenize every key first, so a bad key fails before anything is printed.
+      var queries: [(key: String, tokens: [String])] = []
       for key in try allKeys() {
         let tokens = tokenizer.tokens(of: key)
         guard !tokens.isEmpty else {
-          throw ValidationError("'\(key)' has no tokens under the '\(settings.tokenizer)' tokenizer")
+          Diagnostics.note(
+            "Error: '\(key)' has no tokens under the '\(settings.tokenizer)' tokenizer")
+          throw ExitCode(64)
         }
+        queries.append((key, tokens))
+      }
+      var output = ""
+      if !json { output += "key\tcount\tdocuments\n" }
+      for (_, tokens) in queries {
         let counts = try table.counts(of: tokens.map { Array($0.utf8) })
         let normalized = tokens.joined(separator: " ")
         if json {
