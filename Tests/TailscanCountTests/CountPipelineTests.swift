@@ -5,7 +5,7 @@ import TailscanIO
 import TailscanStore
 import TailscanTestSupport
 
-/// End-to-end counting (files → tables) checked against `ReferenceCounter`.
+/// End-to-end counting (files → tables) checked against `Reference` (TailscanTestSupport).
 struct CountPipelineTests {
   /// Random documents over a small vocabulary that includes numbers, punctuation, non-ASCII,
   /// JSON-escaped characters and every kind of Python whitespace between tokens.
@@ -59,7 +59,7 @@ struct CountPipelineTests {
     // Plain text: one document per line, so only documents without line breaks can go there.
     let rest = thirds.count > 2 ? Array(thirds[2...].joined()) : []
     let plain = rest.map { $0.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ") }
-      .filter { !ReferenceCounter.split($0).isEmpty }
+      .filter { !Reference.split($0).isEmpty }
     try GzipFixtures.write(try GzipFixtures.gzip(plain.joined(separator: "\n")), to: "\(corpus)/c.txt.gz")
     return corpus
   }
@@ -70,7 +70,7 @@ struct CountPipelineTests {
     let head = Array(documents.prefix(2 * third))
     let rest = documents.count > 2 * third ? Array(documents[(2 * third)...]) : []
     return head + rest.map { $0.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ") }
-      .filter { !ReferenceCounter.split($0).isEmpty }
+      .filter { !Reference.split($0).isEmpty }
   }
 
   @Test(arguments: [(UInt64(1), 1 << 20), (2, 1), (3, 7), (4, 64), (5, 4096)])
@@ -85,12 +85,14 @@ struct CountPipelineTests {
     #expect(summary.totals.documents == written.count)
     #expect(summary.totals.blankLines == 1)
     let table = try CountTable(directory: output)
-    #expect(table.manifest.totals.tokens == UInt64(written.map { ReferenceCounter.split($0).count }.reduce(0, +)))
+    #expect(table.manifest.totals.tokens == UInt64(written.map { Reference.split($0).count }.reduce(0, +)))
     for order in 1...3 {
-      let expected = ReferenceCounter.counts(written, order: order)
+      let expected = Reference.counts(written.map(Reference.split), order: order)
       #expect(table.distinct(order: order) == expected.count, "seed \(seed) order \(order)")
       for (gram, counts) in expected {
-        #expect(try table.counts(of: gram.map { Array($0.utf8) }) == counts, "seed \(seed) \(gram)")
+        #expect(
+          try table.counts(of: gram.map { Array($0.utf8) })
+            == NGramCounts(count: counts.count, documents: counts.documents), "seed \(seed) \(gram)")
       }
     }
   }

@@ -31,20 +31,9 @@ struct CountTableTests {
   }
 
   static func reference(_ documents: [[String]], order: Int) -> [[String]: NGramCounts] {
-    var result: [[String]: NGramCounts] = [:]
-    for (d, document) in documents.enumerated() {
-      var seen = Set<[String]>()
-      if document.count < order { continue }
-      for start in 0...(document.count - order) {
-        let gram = Array(document[start..<(start + order)])
-        var counts = result[gram] ?? .zero
-        counts.count += 1
-        if seen.insert(gram).inserted { counts.documents += 1 }
-        result[gram] = counts
-        _ = d
-      }
+    Reference.counts(documents, order: order).mapValues {
+      NGramCounts(count: $0.count, documents: $0.documents)
     }
-    return result
   }
 
   /// Sort buffers of 16 occurrences (runs merged many times) and the default.

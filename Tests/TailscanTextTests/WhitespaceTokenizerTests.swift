@@ -3,27 +3,9 @@ import TailscanTestSupport
 import TailscanText
 import Testing
 
-/// Exactly the code points for which Python's `str.isspace()` is true (Python 3.11, Unicode 14;
-/// re-check with `python3 Scripts/python-whitespace.py`).
-let pythonWhitespace: Set<UInt32> =
-  Set(0x09...0x0D).union(0x1C...0x20).union([0x85, 0xA0, 0x1680]).union(0x2000...0x200A)
-  .union([0x2028, 0x2029, 0x202F, 0x205F, 0x3000])
+let pythonWhitespace = Reference.pythonWhitespace
 
-/// Python's `str.split()` with no argument: maximal runs of non-whitespace scalars.
-func pythonSplit(_ text: String) -> [String] {
-  var tokens: [String] = []
-  var current = String.UnicodeScalarView()
-  for scalar in text.unicodeScalars {
-    if pythonWhitespace.contains(scalar.value) {
-      if !current.isEmpty { tokens.append(String(current)) }
-      current = String.UnicodeScalarView()
-    } else {
-      current.append(scalar)
-    }
-  }
-  if !current.isEmpty { tokens.append(String(current)) }
-  return tokens
-}
+func pythonSplit(_ text: String) -> [String] { Reference.split(text) }
 
 /// Compares scalar by scalar: `String ==` would treat canonically equivalent tokens as equal.
 func sameScalars(_ a: [String], _ b: [String]) -> Bool {
