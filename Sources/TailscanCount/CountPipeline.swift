@@ -1,7 +1,7 @@
-public import Foundation
-public import TailscanIO
-public import TailscanStore
-public import TailscanText
+import Foundation
+import TailscanIO
+import TailscanStore
+import TailscanText
 
 /// Counts a corpus into a table directory: walk → read → extract text → tokenize → count → write.
 public enum CountPipeline {

@@ -30,7 +30,7 @@ package struct FileWriter: ~Copyable {
 
   /// Appends raw bytes.
   package mutating func write(_ bytes: UnsafeRawBufferPointer) throws {
-    guard let base = unsafe bytes.baseAddress, bytes.count > 0 else { return }
+    guard let base = bytes.baseAddress, bytes.count > 0 else { return }
     if used + bytes.count > capacity { try flush() }
     if bytes.count >= capacity {
       try unsafe Syscalls.writeAll(fd, base, count: bytes.count, path: path)

@@ -126,7 +126,7 @@ public struct ShardReader: ~Copyable {
         if n == 0 {
           if end > start {
             lineNumber += 1
-            try unsafe emit(start, end, lineNumber, tooLong, body)
+            try emit(start, end, lineNumber, tooLong, body)
           }
           return
         }
@@ -140,7 +140,7 @@ public struct ShardReader: ~Copyable {
         }
         let newline = scanned + offset
         lineNumber += 1
-        try unsafe emit(start, newline, lineNumber, tooLong, body)
+        try emit(start, newline, lineNumber, tooLong, body)
         start = newline + 1
         scanned = start
       }

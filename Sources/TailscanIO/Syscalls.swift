@@ -19,7 +19,7 @@ package enum Syscalls {
   /// Opens `path` read-only. The corresponding C function is `open(2)`.
   package static func openForReading(_ path: String) throws(IOError) -> Int32 {
     while true {
-      let fd = open(path, O_RDONLY | O_CLOEXEC)
+      let fd = unsafe open(path, O_RDONLY | O_CLOEXEC)
       if fd >= 0 { return fd }
       let code = errno
       if code == EINTR { continue }
@@ -31,7 +31,7 @@ package enum Syscalls {
   /// Creates (or truncates) `path` for writing. The corresponding C function is `open(2)`.
   package static func createForWriting(_ path: String) throws(IOError) -> Int32 {
     while true {
-      let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+      let fd = unsafe open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
       if fd >= 0 { return fd }
       let code = errno
       if code == EINTR { continue }
@@ -164,22 +164,22 @@ package enum Syscalls {
 
   /// Creates a directory. The corresponding C function is `mkdir(2)`.
   package static func makeDirectory(_ path: String) throws(IOError) {
-    if mkdir(path, 0o755) != 0 && errno != EEXIST {
+    if unsafe mkdir(path, 0o755) != 0 && errno != EEXIST {
       throw .writeFailed(path: path, reason: errnoDescription())
     }
   }
 
   /// Renames atomically within one file system. The corresponding C function is `rename(2)`.
   package static func rename(_ from: String, to: String) throws(IOError) {
-    if Glibc.rename(from, to) != 0 {
+    if unsafe Glibc.rename(from, to) != 0 {
       throw .writeFailed(path: to, reason: errnoDescription())
     }
   }
 
   /// Removes a file or an empty directory, ignoring a missing one.
   package static func remove(_ path: String) {
-    if unlink(path) != 0 {
-      _ = rmdir(path)
+    if unsafe unlink(path) != 0 {
+      _ = unsafe rmdir(path)
     }
   }
 
@@ -188,15 +188,15 @@ package enum Syscalls {
     guard let status = try? status(path) else { return }
     if status.isDirectory {
       for name in (try? directoryEntries(path)) ?? [] { removeTree(path + "/" + name) }
-      _ = rmdir(path)
+      _ = unsafe rmdir(path)
     } else {
-      _ = unlink(path)
+      _ = unsafe unlink(path)
     }
   }
 
   /// Flushes a directory's entries (after a rename into it).
   package static func syncDirectory(_ path: String) {
-    let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    let fd = unsafe open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     if fd >= 0 {
       _ = Glibc.fsync(fd)
       _ = Glibc.close(fd)
@@ -212,7 +212,7 @@ package enum Syscalls {
     if unsafe p == MAP_FAILED || p == nil {
       throw .cannotOpen(path: path, reason: "mmap failed: \(errnoDescription())")
     }
-    return unsafe UnsafeRawPointer(p)
+    return UnsafeRawPointer(p)
   }
 
   /// Unmaps a mapping made by `mapReadOnly`.
@@ -230,7 +230,7 @@ package enum Syscalls {
   public static func writeToStandardError(_ text: String) {
     var text = text
     text.withUTF8 { bytes in
-      if let base = unsafe bytes.baseAddress {
+      if let base = bytes.baseAddress {
         _ = try? unsafe writeAll(2, UnsafeRawPointer(base), count: bytes.count, path: "<stderr>")
       }
     }
@@ -260,7 +260,7 @@ extension Syscalls {
     else {
       return nil
     }
-    if size >= 1 << 21 && getenv("TAILSCAN_NO_THP") == nil { unsafe _ = madvise(p, size, MADV_HUGEPAGE) }
+    if unsafe size >= 1 << 21 && getenv("TAILSCAN_NO_THP") == nil { unsafe _ = madvise(p, size, MADV_HUGEPAGE) }
     return unsafe p
   }
 

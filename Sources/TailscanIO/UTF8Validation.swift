@@ -17,7 +17,7 @@ package enum UTF8Validation {
         i += 1
         continue
       }
-      let length = sequenceLength(p, i, count)
+      let length = unsafe sequenceLength(p, i, count)
       if length == 0 { return i }
       i += length
     }

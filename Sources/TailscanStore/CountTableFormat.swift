@@ -80,7 +80,7 @@ public enum CountTableFormat {
       var bytes: [UInt8] = []
       bytes.reserveCapacity(headerSize)
       func put<T: FixedWidthInteger>(_ v: T) {
-        withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
+        unsafe withUnsafeBytes(of: v.littleEndian) { unsafe bytes.append(contentsOf: $0) }
       }
       put(magic)
       put(version)

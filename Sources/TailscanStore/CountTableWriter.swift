@@ -43,7 +43,7 @@ extension NGramCounter {
     var index = [UInt64](repeating: 0, count: buckets)
     let mask = buckets - 1
     for (entry, id) in sortedIDs.enumerated() {
-      vocabulary.withToken(id) { raw in
+      unsafe vocabulary.withToken(id) { raw in
         stringsLength += raw.count
         var i = unsafe Int(truncatingIfNeeded: XXH64.hash(raw.baseAddress!, raw.count, seed: seed)) & mask
         while index[i] != 0 { i = (i + 1) & mask }
@@ -65,7 +65,7 @@ extension NGramCounter {
     var stringOffset: UInt64 = 0
     for id in sortedIDs {
       let (count, documents) = vocabulary.counts(of: id)
-      let length = vocabulary.withToken(id) { $0.count }
+      let length = unsafe vocabulary.withToken(id) { $0.count }
       try writer.write(stringOffset)
       try writer.write(UInt32(length))
       try writer.write(UInt32(0))
@@ -74,7 +74,7 @@ extension NGramCounter {
       stringOffset += UInt64(length)
     }
     for id in sortedIDs {
-      try vocabulary.withToken(id) { raw in try unsafe writer.write(raw) }
+      try unsafe vocabulary.withToken(id) { raw in try unsafe writer.write(raw) }
     }
     try writer.pad(to: 8)
     try writer.write(words: index)
@@ -92,7 +92,7 @@ extension NGramCounter {
     let recordWords = words + 2
     let name = CountTableFormat.fileName(order: order)
     let path = "\(directory)/\(name)"
-    let runs = try builder.sortedRuns(rank: rank)
+    let runs = try unsafe builder.sortedRuns(rank: rank)
     let stride = CountTableFormat.nGramStride(order: order)
     let entriesOffset = CountTableFormat.headerSize
     // Offsets by first token: index[t] = the first entry whose first id is >= t.
@@ -134,10 +134,10 @@ extension NGramCounter {
 
 /// LSD radix sort of fixed-size records of UInt64 words by their first `keyWords` words.
 ///
-/// Digits are at most 13 bits and cover only the bits that vary in a word, split evenly: token
+/// Digits are at most 14 bits and cover only the bits that vary in a word, split evenly: token
 /// ids use far fewer than 32 bits, so a compacted bigram key (`Packing`) sorts in three passes.
 enum RadixSort {
-  static let maxDigitBits = 13
+  static let maxDigitBits = 14
 
   /// Sorts `n` records at `records`, using `scratch` (room for `n` records) as the other buffer
   /// of each pass, and returns whichever of the two holds the sorted records. Stable.

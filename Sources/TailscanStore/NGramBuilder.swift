@@ -204,7 +204,7 @@ package final class NGramBuilder {
     }
     runs = sortedRuns
     pool = BlockPool()
-    return runs.map { unsafe UnsafeBufferPointer(start: $0.records, count: $0.count * rw) }
+    return unsafe runs.map { unsafe UnsafeBufferPointer(start: $0.records, count: $0.count * rw) }
   }
 }
 
@@ -213,21 +213,21 @@ package final class NGramBuilder {
 @safe
 final class DocumentSet {
   let keyWords: Int
-  private var keys: UnsafeMutablePointer<UInt64>
-  private var stamps: UnsafeMutablePointer<UInt64>
+  /// Slots of `[key words…, stamp]`, so a probe reads one cache line.
+  private var slots: UnsafeMutablePointer<UInt64>
   private var capacity: Int
   private var count = 0
   private var document: UInt64 = 0
+  private var stride: Int { keyWords + 1 }
 
   init(keyWords: Int, capacity: Int = 1 << 12) {
     self.keyWords = keyWords
     self.capacity = capacity
-    unsafe keys = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity * keyWords)
-    unsafe stamps = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
-    unsafe stamps.initialize(repeating: 0, count: capacity)
+    unsafe slots = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity * (keyWords + 1))
+    unsafe slots.initialize(repeating: 0, count: capacity * (keyWords + 1))
   }
 
-  var bytes: Int { capacity * (keyWords + 1) * 8 }
+  var bytes: Int { capacity * stride * 8 }
 
   @inline(__always)
   static func hash(_ key: UnsafePointer<UInt64>, _ words: Int) -> UInt64 {
@@ -244,16 +244,17 @@ final class DocumentSet {
       count = 0
     }
     let words = keyWords
+    let stride = words + 1
     let mask = capacity - 1
     var i = unsafe Int(truncatingIfNeeded: Self.hash(key, words)) & mask
-    while unsafe stamps[i] == document {
+    while unsafe slots[i * stride + words] == document {
       var same = true
-      for w in 0..<words where same { same = unsafe keys[i * words + w] == key[w] }
+      for w in 0..<words where same { same = unsafe slots[i * stride + w] == key[w] }
       if same { return false }
       i = (i + 1) & mask
     }
-    unsafe stamps[i] = document
-    for w in 0..<words { unsafe keys[i * words + w] = key[w] }
+    for w in 0..<words { unsafe slots[i * stride + w] = key[w] }
+    unsafe slots[i * stride + words] = document
     count += 1
     if count * 2 > capacity { grow() }
     return true
@@ -261,28 +262,22 @@ final class DocumentSet {
 
   private func grow() {
     let oldCapacity = capacity
-    let oldKeys = unsafe keys
-    let oldStamps = unsafe stamps
+    let old = unsafe slots
+    let stride = self.stride
     capacity *= 2
-    unsafe keys = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity * keyWords)
-    unsafe stamps = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
-    unsafe stamps.initialize(repeating: 0, count: capacity)
+    unsafe slots = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity * stride)
+    unsafe slots.initialize(repeating: 0, count: capacity * stride)
     let mask = capacity - 1
-    for k in 0..<oldCapacity where unsafe oldStamps[k] == document {
-      let key = unsafe oldKeys + k * keyWords
+    for k in 0..<oldCapacity where unsafe old[k * stride + keyWords] == document {
+      let key = unsafe old + k * stride
       var i = unsafe Int(truncatingIfNeeded: Self.hash(key, keyWords)) & mask
-      while unsafe stamps[i] == document { i = (i + 1) & mask }
-      unsafe stamps[i] = document
-      for w in 0..<keyWords { unsafe keys[i * keyWords + w] = key[w] }
+      while unsafe slots[i * stride + keyWords] == document { i = (i + 1) & mask }
+      unsafe (slots + i * stride).update(from: key, count: stride)
     }
-    unsafe oldKeys.deallocate()
-    unsafe oldStamps.deallocate()
+    unsafe old.deallocate()
   }
 
-  deinit {
-    unsafe keys.deallocate()
-    unsafe stamps.deallocate()
-  }
+  deinit { unsafe slots.deallocate() }
 }
 
 /// Zeroed memory for sort buffers and runs, from `Syscalls.allocateTable`: huge pages where the
@@ -334,12 +329,12 @@ enum RunMerger {
     _ body: (UnsafePointer<UInt64>) throws -> Void
   ) rethrows {
     let rw = words + 2
-    var heads = [Int](repeating: 0, count: runs.count)
+    var heads = [Int](repeating: 0, count: unsafe runs.count)
     let record = UnsafeMutablePointer<UInt64>.allocate(capacity: rw)
     defer { unsafe record.deallocate() }
     while true {
       var best = -1
-      for k in 0..<runs.count where heads[k] < runs[k].count {
+      for k in unsafe 0..<runs.count where unsafe heads[k] < runs[k].count {
         if unsafe best < 0 || precedes(runs[k], heads[k], runs[best], heads[best], words) {
           best = k
         }
@@ -348,7 +343,7 @@ enum RunMerger {
       for w in 0..<words { unsafe record[w] = runs[best][heads[best] + w] }
       unsafe record[words] = 0
       unsafe record[words + 1] = 0
-      for k in 0..<runs.count where heads[k] < runs[k].count {
+      for k in unsafe 0..<runs.count where unsafe heads[k] < runs[k].count {
         if unsafe equals(runs[k], heads[k], record, words) {
           unsafe record[words] &+= runs[k][heads[k] + words]
           unsafe record[words + 1] &+= runs[k][heads[k] + words + 1]
@@ -365,8 +360,8 @@ enum RunMerger {
     _ words: Int
   ) -> Bool {
     for w in 0..<words {
-      let x = a[i + w]
-      let y = b[j + w]
+      let x = unsafe a[i + w]
+      let y = unsafe b[j + w]
       if x != y { return x < y }
     }
     return false

@@ -68,7 +68,7 @@ package enum XXH64 {
 
   /// The XXH64 hash of `bytes` (for tests and small inputs).
   package static func hash(_ bytes: [UInt8], seed: UInt64) -> UInt64 {
-    bytes.withUnsafeBytes { raw in
+    unsafe bytes.withUnsafeBytes { raw in
       unsafe hash(raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, raw.count, seed: seed)
     }
   }

@@ -105,7 +105,7 @@ package final class VocabularyBuilder {
   }
 
   /// A token on its way into the table: where it is, and what `add` needs of it.
-  struct Pending {
+  @safe struct Pending {
     var base: UnsafeRawPointer
     var length: Int
     var hash: UInt64
@@ -207,7 +207,7 @@ package final class VocabularyBuilder {
   private func growArena(_ needed: Int) throws(StoreError) {
     var cap = arenaCapacity
     while cap < needed { cap *= 2 }
-    let grown = try Self.allocate(UInt8.self, cap)
+    let grown = try unsafe Self.allocate(UInt8.self, cap)
     unsafe grown.update(from: arena, count: arenaCount)
     unsafe Self.free(arena, arenaCapacity)
     unsafe arena = grown
@@ -216,7 +216,7 @@ package final class VocabularyBuilder {
 
   private func growEntries() throws(StoreError) {
     let cap = entryCapacity * 2
-    let grown = try Self.allocate(Entry.self, cap)
+    let grown = try unsafe Self.allocate(Entry.self, cap)
     unsafe grown.update(from: entries, count: distinct)
     unsafe Self.free(entries, entryCapacity)
     unsafe entries = grown
@@ -226,7 +226,7 @@ package final class VocabularyBuilder {
   private func growIndex() throws(StoreError) {
     let newCapacity = indexCapacity * 2
     let newMask = newCapacity - 1
-    let grown = try Self.allocate(UInt64.self, newCapacity)
+    let grown = try unsafe Self.allocate(UInt64.self, newCapacity)
     for id in 0..<distinct {
       let hash = unsafe entries[id].reserved  // the hash, kept for rehashing
       var i = Int(truncatingIfNeeded: hash) & newMask
@@ -288,7 +288,7 @@ package final class VocabularyBuilder {
       {
         end += 1
       }
-      if end - start > 1 { ids[start..<end].sort { unsafe self.precedes($0, $1) } }
+      if end - start > 1 { ids[start..<end].sort { self.precedes($0, $1) } }
       start = end
     }
     return ids

@@ -101,7 +101,7 @@ struct CountPipelineTests {
     let text = "Q: What is 24 times 18? A: 432. Also 24 x 18 = 432 and 24.5 or 24, 18 minutes 60 seconds 100000000 7"
     let dir = try TemporaryDirectory()
     try GzipFixtures.write(Array(try Self.jsonLine(text, extra: 0).utf8), to: dir.file("c.jsonl"))
-    try CountPipeline.run(CountRequest(inputs: [dir.file("c.jsonl")], output: dir.file("out")))
+    _ = try CountPipeline.run(CountRequest(inputs: [dir.file("c.jsonl")], output: dir.file("out")))
     let table = try CountTable(directory: dir.file("out"))
     func count(_ key: String) throws -> UInt64 {
       try table.counts(of: key.split(separator: " ").map { Array($0.utf8) }).count
@@ -150,12 +150,12 @@ struct CountPipelineTests {
   @Test func existingOutputIsKeptWithoutForce() throws {
     let dir = try TemporaryDirectory()
     try GzipFixtures.write(Array("one two\n".utf8), to: dir.file("a.txt"))
-    try CountPipeline.run(CountRequest(inputs: [dir.file("a.txt")], output: dir.file("out")))
+    _ = try CountPipeline.run(CountRequest(inputs: [dir.file("a.txt")], output: dir.file("out")))
     #expect(throws: IOError.outputExists(path: dir.file("out"))) {
       try CountPipeline.run(CountRequest(inputs: [dir.file("a.txt")], output: dir.file("out")))
     }
     try GzipFixtures.write(Array("three\n".utf8), to: dir.file("a.txt"))
-    try CountPipeline.run(
+    _ = try CountPipeline.run(
       CountRequest(inputs: [dir.file("a.txt")], output: dir.file("out"), overwrite: true))
     let table = try CountTable(directory: dir.file("out"))
     #expect(try table.counts(of: [Array("three".utf8)]).count == 1)
@@ -167,7 +167,7 @@ struct CountPipelineTests {
   @Test func outputInsideTheCorpusIsNotCounted() throws {
     let dir = try TemporaryDirectory()
     try GzipFixtures.write(Array("one two\n".utf8), to: dir.file("a.txt"))
-    try CountPipeline.run(CountRequest(inputs: [dir.path], output: dir.file("out")))
+    _ = try CountPipeline.run(CountRequest(inputs: [dir.path], output: dir.file("out")))
     // However the paths are spelled, the table directory (its manifest.json) is not input.
     for (input, output) in [(dir.path + "/.", dir.file("out")), (dir.path, dir.path + "/./out/")] {
       let summary = try CountPipeline.run(
@@ -193,8 +193,8 @@ struct CountPipelineTests {
     #expect(FileManager.default.fileExists(atPath: dir.file("precious/thesis.tex")))
     // An empty directory and an earlier table directory may be replaced.
     try FileManager.default.createDirectory(atPath: dir.file("empty"), withIntermediateDirectories: false)
-    try CountPipeline.run(CountRequest(inputs: [dir.file("corpus")], output: dir.file("empty"), overwrite: true))
-    try CountPipeline.run(CountRequest(inputs: [dir.file("corpus")], output: dir.file("empty"), overwrite: true))
+    _ = try CountPipeline.run(CountRequest(inputs: [dir.file("corpus")], output: dir.file("empty"), overwrite: true))
+    _ = try CountPipeline.run(CountRequest(inputs: [dir.file("corpus")], output: dir.file("empty"), overwrite: true))
   }
 
   @Test func blankAndOverlongLines() throws {
