@@ -92,7 +92,7 @@ extension NGramCounter {
     let recordWords = words + 2
     let name = CountTableFormat.fileName(order: order)
     let path = "\(directory)/\(name)"
-    let runs = try unsafe builder.sortedRuns(rank: rank)
+    let runs = try builder.sortedRuns(rank: rank)
     let stride = CountTableFormat.nGramStride(order: order)
     let entriesOffset = CountTableFormat.headerSize
     // Offsets by first token: index[t] = the first entry whose first id is >= t.

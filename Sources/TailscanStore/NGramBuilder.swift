@@ -30,7 +30,8 @@ package final class NGramBuilder {
   private let seen: DocumentSet
   private var isSealed = false
 
-  /// A sorted run of records `[key words…, count, documents]`.
+  /// A sorted run of records: `[key words…, count << 32 | documents]` (narrow, straight from a
+  /// sort buffer) or `[key words…, count, documents]` (wide, merged).
   final class Run {
     let block: WordBlock
     let count: Int
@@ -42,6 +43,9 @@ package final class NGramBuilder {
       self.words = words
     }
     var bytes: Int { block.capacity * 8 }
+    var view: RunView {
+      unsafe RunView(records: UnsafeBufferPointer(start: records, count: count * words), recordWords: words)
+    }
   }
 
   /// - Parameter bufferRecords: occurrences buffered before a sort (memory: 16 bytes each per
@@ -94,7 +98,9 @@ package final class NGramBuilder {
     for r in 1..<bufferCount where unsafe sorted[r * words + words - 1] >> 1 != sorted[(r - 1) * words + words - 1] >> 1 || !equalHead(sorted, r, words) {
       groups += 1
     }
-    let block = try pool.take(groups * (words + 2))
+    // Narrow records `[key words…, count << 32 | documents]`: a buffer holds fewer than 2^32
+    // occurrences, so neither overflows.
+    let block = try pool.take(groups * (words + 1))
     let out = unsafe block.words
     var n = 0
     var i = 0
@@ -116,16 +122,15 @@ package final class NGramBuilder {
         documents += unsafe other[words - 1] & 1
         j += 1
       }
-      let record = unsafe out + n * (words + 2)
+      let record = unsafe out + n * (words + 1)
       for w in 0..<(words - 1) { unsafe record[w] = key[w] }
       unsafe record[words - 1] = key[words - 1] >> 1
-      unsafe record[words] = count
-      unsafe record[words + 1] = documents
+      unsafe record[words] = count << 32 | documents
       n += 1
       i = j
     }
     bufferCount = 0
-    runs.append(Run(block: block, words: words + 2, count: n))
+    runs.append(Run(block: block, words: words + 1, count: n))
     if runs.count > Self.maxRuns { try mergeAll() }
   }
 
@@ -139,10 +144,7 @@ package final class NGramBuilder {
     let rw = keyWords + 2
     let block = try pool.take(runs.reduce(0) { $0 + $1.count } * rw)
     var n = 0
-    unsafe RunMerger.merge(
-      runs.map { unsafe UnsafeBufferPointer(start: $0.records, count: $0.count * rw) },
-      keyWords: keyWords
-    ) { record in
+    unsafe RunMerger.merge(runs.map(\.view), keyWords: keyWords) { record in
       unsafe (block.words + n * rw).update(from: record, count: rw)
       n += 1
     }
@@ -169,17 +171,17 @@ package final class NGramBuilder {
   /// The runs, each with its token ids renumbered by `rank` and sorted again: records
   /// `[key words…, count, documents]`. A key may be in several runs (their counts add up).
   /// Valid while the builder lives; the builder takes no more occurrences afterwards.
-  package func sortedRuns(rank: [UInt32]) throws(StoreError) -> [UnsafeBufferPointer<UInt64>] {
+  package func sortedRuns(rank: [UInt32]) throws(StoreError) -> [RunView] {
     try sortBuffer()
     isSealed = true
     let words = keyWords
-    let rw = words + 2
     // Largest first, so a block freed by one run can be the scratch of the next.
-    runs.sort { $0.count > $1.count }
-    var scratch = try pool.take(max(1, (runs.first?.count ?? 1) * rw))
+    runs.sort { $0.count * $0.words > $1.count * $1.words }
+    var scratch = try pool.take(max(1, runs.first.map { $0.count * $0.words } ?? 1))
     var sortedRuns: [Run] = []
     for run in runs {
       let n = run.count
+      let rw = run.words
       for r in 0..<n {
         let record = unsafe run.records + r * rw
         for w in 0..<words {
@@ -204,7 +206,7 @@ package final class NGramBuilder {
     }
     runs = sortedRuns
     pool = BlockPool()
-    return unsafe runs.map { unsafe UnsafeBufferPointer(start: $0.records, count: $0.count * rw) }
+    return runs.map(\.view)
   }
 }
 
@@ -320,34 +322,51 @@ struct BlockPool {
   mutating func give(_ block: WordBlock) { free.append(block) }
 }
 
-/// Merges sorted runs of records `[key words…, count, documents]`, adding up the counts of a key
-/// found in several runs, and hands each merged record to `body` in key order. The number of
+/// A run's records, narrow (`recordWords == keyWords + 1`) or wide (`keyWords + 2`).
+@safe
+package struct RunView {
+  let records: UnsafeBufferPointer<UInt64>
+  let recordWords: Int
+  var count: Int { unsafe records.count / recordWords }
+}
+
+/// Merges sorted runs, adding up the counts of a key found in several runs, and hands each
+/// merged record, wide (`[key words…, count, documents]`), to `body` in key order. The number of
 /// runs is small (at most `NGramBuilder.maxRuns + 1`), so the smallest head is found by a scan.
 enum RunMerger {
   static func merge(
-    _ runs: [UnsafeBufferPointer<UInt64>], keyWords words: Int,
-    _ body: (UnsafePointer<UInt64>) throws -> Void
+    _ runs: [RunView], keyWords words: Int, _ body: (UnsafePointer<UInt64>) throws -> Void
   ) rethrows {
     let rw = words + 2
-    var heads = [Int](repeating: 0, count: unsafe runs.count)
+    var heads = [Int](repeating: 0, count: runs.count)
+    let ends = runs.map { unsafe $0.records.count }
     let record = UnsafeMutablePointer<UInt64>.allocate(capacity: rw)
     defer { unsafe record.deallocate() }
     while true {
       var best = -1
-      for k in unsafe 0..<runs.count where unsafe heads[k] < runs[k].count {
-        if unsafe best < 0 || precedes(runs[k], heads[k], runs[best], heads[best], words) {
+      for k in 0..<runs.count where heads[k] < ends[k] {
+        if unsafe best < 0
+          || precedes(runs[k].records, heads[k], runs[best].records, heads[best], words)
+        {
           best = k
         }
       }
       if best < 0 { return }
-      for w in 0..<words { unsafe record[w] = runs[best][heads[best] + w] }
+      for w in 0..<words { unsafe record[w] = runs[best].records[heads[best] + w] }
       unsafe record[words] = 0
       unsafe record[words + 1] = 0
-      for k in unsafe 0..<runs.count where unsafe heads[k] < runs[k].count {
-        if unsafe equals(runs[k], heads[k], record, words) {
-          unsafe record[words] &+= runs[k][heads[k] + words]
-          unsafe record[words + 1] &+= runs[k][heads[k] + words + 1]
-          heads[k] += rw
+      for k in 0..<runs.count where heads[k] < ends[k] {
+        let r = unsafe runs[k].records
+        if unsafe equals(r, heads[k], record, words) {
+          if runs[k].recordWords == rw {
+            unsafe record[words] &+= r[heads[k] + words]
+            unsafe record[words + 1] &+= r[heads[k] + words + 1]
+          } else {
+            let packed = unsafe r[heads[k] + words]
+            unsafe record[words] &+= packed >> 32
+            unsafe record[words + 1] &+= packed & 0xFFFF_FFFF
+          }
+          heads[k] += runs[k].recordWords
         }
       }
       try unsafe body(record)
