@@ -38,19 +38,32 @@ extension NGramCounter {
     let n = sortedIDs.count
     let buckets = CountTableFormat.bucketCount(entries: n)
     let stride = CountTableFormat.vocabularyStride
-    var stringsLength = 0
-    var occurrences: UInt64 = 0
-    var index = [UInt64](repeating: 0, count: buckets)
     let mask = buckets - 1
-    for (entry, id) in sortedIDs.enumerated() {
-      unsafe vocabulary.withToken(id) { raw in
-        stringsLength += raw.count
-        var i = unsafe Int(truncatingIfNeeded: XXH64.hash(raw.baseAddress!, raw.count, seed: seed)) & mask
-        while index[i] != 0 { i = (i + 1) & mask }
-        index[i] = UInt64(entry + 1)
+    // Entries, strings and index built in memory, then written in three blocks.
+    var entries = [UInt64](repeating: 0, count: n * stride / 8)
+    var strings: [UInt8] = []
+    var index = [UInt64](repeating: 0, count: buckets)
+    var occurrences: UInt64 = 0
+    unsafe entries.withUnsafeMutableBufferPointer { entryWords in
+      unsafe index.withUnsafeMutableBufferPointer { slots in
+        for (entry, id) in sortedIDs.enumerated() {
+          let (count, documents) = vocabulary.counts(of: id)
+          unsafe vocabulary.withToken(id) { raw in
+            var i = unsafe Int(truncatingIfNeeded: XXH64.hash(raw.baseAddress!, raw.count, seed: seed)) & mask
+            while unsafe slots[i] != 0 { i = (i + 1) & mask }
+            unsafe slots[i] = UInt64(entry + 1)
+            let e = entry * stride / 8
+            unsafe entryWords[e] = UInt64(strings.count)
+            unsafe entryWords[e + 1] = UInt64(raw.count)  // length u32, then reserved u32 = 0
+            unsafe entryWords[e + 2] = count
+            unsafe entryWords[e + 3] = documents
+            unsafe strings.append(contentsOf: raw)
+          }
+          occurrences &+= count
+        }
       }
-      occurrences &+= vocabulary.counts(of: id).count
     }
+    let stringsLength = strings.count
     let entriesOffset = CountTableFormat.headerSize
     let stringsOffset = entriesOffset + n * stride
     let indexOffset = (stringsOffset + stringsLength + 7) & ~7
@@ -62,20 +75,8 @@ extension NGramCounter {
       indexLength: UInt64(buckets * 8), occurrences: occurrences)
     var writer = try FileWriter(path: path)
     try writer.write(bytes: header.encoded())
-    var stringOffset: UInt64 = 0
-    for id in sortedIDs {
-      let (count, documents) = vocabulary.counts(of: id)
-      let length = unsafe vocabulary.withToken(id) { $0.count }
-      try writer.write(stringOffset)
-      try writer.write(UInt32(length))
-      try writer.write(UInt32(0))
-      try writer.write(count)
-      try writer.write(documents)
-      stringOffset += UInt64(length)
-    }
-    for id in sortedIDs {
-      try unsafe vocabulary.withToken(id) { raw in try unsafe writer.write(raw) }
-    }
+    try writer.write(words: entries)
+    try writer.write(bytes: strings)
     try writer.pad(to: 8)
     try writer.write(words: index)
     let bytes = writer.offset
