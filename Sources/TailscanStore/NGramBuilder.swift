@@ -57,6 +57,9 @@ package final class NGramBuilder {
     bufferCapacity = max(16, bufferRecords)
     bufferBlock = try WordBlock(capacity: bufferCapacity * keyWords)
     scratchBlock = try WordBlock(capacity: bufferCapacity * keyWords)
+    var narrowRun = 1 << 16
+    while narrowRun < bufferCapacity * (keyWords + 1) { narrowRun <<= 1 }
+    pool.largestKept = narrowRun
     seen = DocumentSet(keyWords: keyWords)
   }
 
@@ -136,7 +139,7 @@ package final class NGramBuilder {
 
   /// Runs kept before they are merged into one: memory stays within the distinct n-grams plus
   /// this many sort buffers' worth, and each record is merged about once per this many runs.
-  static let maxRuns = 8
+  static let maxRuns = 4
 
   /// Merges every run into one.
   private func mergeAll() throws(StoreError) {
@@ -302,10 +305,13 @@ final class WordBlock {
   deinit { unsafe Syscalls.freeTable(UnsafeMutableRawPointer(words), bytes: capacity * 8) }
 }
 
-/// Free `WordBlock`s by capacity. Capacities are powers of two, so a block freed by one merge
-/// fits the next run of its size class.
+/// Free `WordBlock`s by capacity. Capacities are powers of two, so a block freed by one run
+/// fits the next run of its size class. Blocks larger than `largestKept` words (merged runs,
+/// which only grow) are released instead, so memory stays bounded by the distinct n-grams plus
+/// the runs that are being collected.
 struct BlockPool {
   private var free: [WordBlock] = []
+  var largestKept = Int.max
 
   /// A block of at least `words` words (its contents are arbitrary).
   mutating func take(_ words: Int) throws(StoreError) -> WordBlock {
@@ -319,7 +325,9 @@ struct BlockPool {
     return try WordBlock(capacity: capacity)
   }
 
-  mutating func give(_ block: WordBlock) { free.append(block) }
+  mutating func give(_ block: WordBlock) {
+    if block.capacity <= largestKept { free.append(block) }
+  }
 }
 
 /// A run's records, narrow (`recordWords == keyWords + 1`) or wide (`keyWords + 2`).
