@@ -150,8 +150,10 @@ enum RadixSort {
     var dst = unsafe scratch
     if n < 2 { return unsafe src }
     let rw = recordWords
-    let counts = UnsafeMutablePointer<Int>.allocate(capacity: 1 << maxDigitBits)
-    defer { unsafe counts.deallocate() }
+    // Histograms of every pass of a word, counted in one read over the records.
+    let maxPasses = (64 + maxDigitBits - 1) / maxDigitBits
+    let histograms = UnsafeMutablePointer<Int>.allocate(capacity: maxPasses << maxDigitBits)
+    defer { unsafe histograms.deallocate() }
     for word in stride(from: keyWords - 1, through: 0, by: -1) {
       // Which bits vary at all in this word: digits cover only those.
       var anyBits: UInt64 = 0
@@ -169,10 +171,16 @@ enum RadixSort {
       let digitBits = (span + passes - 1) / passes
       let buckets = 1 << digitBits
       let mask = UInt64(buckets - 1)
+      unsafe histograms.initialize(repeating: 0, count: passes << digitBits)
+      for r in 0..<n {
+        let v = unsafe src[r * rw + word] >> UInt64(low)
+        for pass in 0..<passes {
+          unsafe histograms[pass << digitBits + Int((v >> UInt64(pass * digitBits)) & mask)] += 1
+        }
+      }
       for pass in 0..<passes {
         let shift = UInt64(low + pass * digitBits)
-        unsafe counts.initialize(repeating: 0, count: buckets)
-        for r in 0..<n { unsafe counts[Int((src[r * rw + word] >> shift) & mask)] += 1 }
+        let counts = unsafe histograms + (pass << digitBits)
         var total = 0
         for k in 0..<buckets {
           let c = unsafe counts[k]
