@@ -130,6 +130,11 @@ public final class CountTable: @unchecked Sendable {
   /// The counts of the n-gram of token ids `ids`; zero if never seen.
   public func counts(ofIDs ids: [UInt32]) throws -> NGramCounts {
     let order = ids.count
+    guard order >= 1 else { return .zero }
+    guard order <= maxOrder else {
+      throw StoreError.orderNotCounted(order: order, counted: 1...maxOrder)
+    }
+    guard ids.allSatisfy({ UInt64($0) < headers[0].entryCount }) else { return .zero }
     if order == 1 { return vocabularyCounts(ids[0]) }
     let header = headers[order - 1]
     let base = unsafe files[order - 1].base!
@@ -174,6 +179,7 @@ public final class CountTable: @unchecked Sendable {
 
   /// The token ids and counts of entry `index` of `order` (entries are in sorted order).
   public func entry(order: Int, index: Int) -> (ids: [UInt32], counts: NGramCounts) {
+    precondition(order >= 1 && order <= maxOrder && index >= 0 && index < distinct(order: order))
     if order == 1 { return ([UInt32(index)], vocabularyCounts(UInt32(index))) }
     let header = headers[order - 1]
     let base = unsafe files[order - 1].base!

@@ -6,7 +6,7 @@ internal import TailscanIO
 /// memory, and growing it touches twice the memory again. Instead each occurrence is appended
 /// to a buffer (sequential writes); a full buffer is radix-sorted and collapsed into a sorted
 /// run of `[key words…, count, documents]`; runs are merged as they accumulate (sizes kept
-/// geometric, so each record is merged O(log runs) times). Sorted runs are also what the table
+/// geometric, so each record is merged O(log n) times). Sorted runs are also what the table
 /// files hold and what a merge of tables or a spill to disk needs.
 ///
 /// A key is the n-gram's ids packed two to a 64-bit word, the earlier id in the high half (so
@@ -52,6 +52,8 @@ package final class NGramBuilder {
   ///   key word, buffer and scratch).
   package init(order: Int, bufferRecords: Int = 1 << 22) throws(StoreError) {
     precondition(order >= 2)
+    // Narrow runs hold a count below 2^32: a buffer must hold fewer occurrences than that.
+    precondition(bufferRecords < 1 << 32)
     self.order = order
     keyWords = (order + 1) / 2
     bufferCapacity = max(16, bufferRecords)
@@ -84,8 +86,7 @@ package final class NGramBuilder {
     }
   }
 
-  /// Sorts the buffer into a new run and merges runs while the newest is as large as the one
-  /// before it.
+  /// Sorts the buffer into a new run, and merges runs (see below).
   private func sortBuffer() throws(StoreError) {
     if bufferCount == 0 { return }
     let words = keyWords
@@ -134,25 +135,38 @@ package final class NGramBuilder {
     }
     bufferCount = 0
     runs.append(Run(block: block, words: words + 1, count: n))
-    if runs.count > Self.maxRuns { try mergeAll() }
+    // Merge the newest runs while the one before them is at most twice their size (run sizes
+    // then halve from the oldest on, so a record is merged O(log n) times and the runs hold at
+    // most about twice the largest), but only once more than `maxRuns` have piled up, so a
+    // corpus of a few buffers is merged once, at the end.
+    while runs.count > Self.maxRuns
+      && runs[runs.count - 2].count <= 2 * runs[runs.count - 1].count
+    {
+      try merge(last: 2)
+    }
   }
 
-  /// Runs kept before they are merged into one: memory stays within the distinct n-grams plus
-  /// this many sort buffers' worth, and each record is merged about once per this many runs.
+  /// Runs collected before any merge.
   static let maxRuns = 4
 
   /// Merges every run into one.
   private func mergeAll() throws(StoreError) {
-    guard runs.count > 1 else { return }
+    if runs.count > 1 { try merge(last: runs.count) }
+  }
+
+  /// Merges the newest `k` runs into one.
+  private func merge(last k: Int) throws(StoreError) {
+    let merging = Array(runs.suffix(k))
     let rw = keyWords + 2
-    let block = try pool.take(runs.reduce(0) { $0 + $1.count } * rw)
+    let block = try pool.take(merging.reduce(0) { $0 + $1.count } * rw)
     var n = 0
-    unsafe RunMerger.merge(runs.map(\.view), keyWords: keyWords) { record in
+    unsafe RunMerger.merge(merging.map(\.view), keyWords: keyWords) { record in
       unsafe (block.words + n * rw).update(from: record, count: rw)
       n += 1
     }
-    for run in runs { pool.give(run.block) }
-    runs = [Run(block: block, words: rw, count: n)]
+    for run in merging { pool.give(run.block) }
+    runs.removeLast(k)
+    runs.append(Run(block: block, words: rw, count: n))
   }
 
   /// Whether record `r` and `r - 1` agree on every key word but the last.
@@ -175,6 +189,7 @@ package final class NGramBuilder {
   /// `[key words…, count, documents]`. A key may be in several runs (their counts add up).
   /// Valid while the builder lives; the builder takes no more occurrences afterwards.
   package func sortedRuns(rank: [UInt32]) throws(StoreError) -> [RunView] {
+    precondition(!isSealed, "sortedRuns(rank:) renumbers in place and may run once")
     try sortBuffer()
     isSealed = true
     let words = keyWords

@@ -3,8 +3,9 @@
 /// Feed it documents as `beginDocument()`, `add(token:)` per token, `endDocument()`: n-grams
 /// never cross a document boundary. The tables are far larger than the caches, so inserts are
 /// pipelined with prefetches: a token is hashed when added and looked up a few tokens later,
-/// and the n-grams of a document are inserted in batches. The token bytes passed to
-/// `add(token:)` must therefore stay in place until `endDocument()`.
+/// and the n-grams of a document are inserted in batches. Tokens longer than 16 bytes are
+/// copied until then (the vocabulary compares their bytes only at the lookup), so the bytes
+/// passed to `add(token:)` need not outlive the call.
 @safe
 public struct NGramCounter: ~Copyable {
   /// The highest order counted (orders 1...maxOrder).
@@ -22,6 +23,13 @@ public struct NGramCounter: ~Copyable {
   private let pending: UnsafeMutablePointer<VocabularyBuilder.Pending>
   private var pendingStart = 0
   private var pendingCount = 0
+  /// Copies of long tokens awaiting lookup: fixed chunks that never move, reset per document,
+  /// and dedicated allocations for tokens larger than a quarter chunk.
+  private var chunks: [UnsafeMutableRawPointer] = unsafe []
+  private var chunk = 0
+  private var chunkOffset = 0
+  private var largeCopies: [UnsafeMutableRawPointer] = unsafe []
+  static let chunkSize = 1 << 16
   /// Lookahead of the token pipeline: index prefetch at `ring`, entry prefetch at `ring / 2`.
   static let ring = 32
   /// 1-based index of the current document (0 before the first).
@@ -56,6 +64,30 @@ public struct NGramCounter: ~Copyable {
     unsafe ids.deallocate()
     unsafe keys.deallocate()
     unsafe pending.deallocate()
+    for unsafe p in unsafe chunks { unsafe p.deallocate() }
+    for unsafe p in unsafe largeCopies { unsafe p.deallocate() }
+  }
+
+  /// A copy of a long token's bytes that stays put until `endDocument()`.
+  private mutating func stash(_ raw: UnsafeRawBufferPointer) -> UnsafeRawPointer {
+    let n = raw.count
+    if n > Self.chunkSize / 4 {
+      let copy = UnsafeMutableRawPointer.allocate(byteCount: n, alignment: 8)
+      unsafe copy.copyMemory(from: raw.baseAddress!, byteCount: n)
+      unsafe largeCopies.append(copy)
+      return UnsafeRawPointer(copy)
+    }
+    if chunkOffset + n > Self.chunkSize {
+      chunk += 1
+      chunkOffset = 0
+    }
+    if unsafe chunk == chunks.count {
+      unsafe chunks.append(UnsafeMutableRawPointer.allocate(byteCount: Self.chunkSize, alignment: 8))
+    }
+    let target = unsafe chunks[chunk] + chunkOffset
+    unsafe target.copyMemory(from: raw.baseAddress!, byteCount: n)
+    chunkOffset += n
+    return UnsafeRawPointer(target)
   }
 
   /// Starts a new document.
@@ -70,12 +102,20 @@ public struct NGramCounter: ~Copyable {
     try flush()
     idCount = 0
     context = 0
+    chunk = 0
+    chunkOffset = 0
+    if unsafe !largeCopies.isEmpty {
+      for unsafe p in unsafe largeCopies { unsafe p.deallocate() }
+      unsafe largeCopies.removeAll()
+    }
   }
 
-  /// Adds one token of the current document. Its bytes must stay in place until `endDocument()`.
+  /// Adds one token of the current document.
   public mutating func add(token: Span<UInt8>) throws(StoreError) {
+    precondition(documents > 0, "call beginDocument() before add(token:)")
     let prepared = unsafe token.withUnsafeBytes { raw in
-      unsafe vocabulary.prepare(raw.baseAddress ?? UnsafeRawPointer(pending), raw.count)
+      let base = unsafe raw.count > 16 ? stash(raw) : raw.baseAddress ?? UnsafeRawPointer(pending)
+      return unsafe vocabulary.prepare(base, raw.count)
     }
     tokens &+= 1
     let ring = Self.ring
@@ -127,7 +167,7 @@ public struct NGramCounter: ~Copyable {
     context = keep
   }
 
-  /// Distinct n-grams of `order` so far (counting the current document's tokens).
+  /// Distinct n-grams of `order` so far. Call it between documents: it ends the current one.
   public mutating func distinct(order: Int) throws(StoreError) -> Int {
     try endDocument()
     return order == 1 ? vocabulary.distinct : try builders[order - 2].distinctCount()

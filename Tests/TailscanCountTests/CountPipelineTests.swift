@@ -3,6 +3,7 @@ import Testing
 import TailscanCount
 import TailscanIO
 import TailscanStore
+import TailscanText
 import TailscanTestSupport
 
 /// End-to-end counting (files → tables) checked against `Reference` (TailscanTestSupport).
@@ -93,6 +94,34 @@ struct CountPipelineTests {
         #expect(
           try table.counts(of: gram.map { Array($0.utf8) })
             == NGramCounts(count: counts.count, documents: counts.documents), "seed \(seed) \(gram)")
+      }
+    }
+  }
+
+  /// Lower-cased tokens are rewritten into scratch storage: tokens longer than 16 bytes (compared
+  /// byte for byte a few tokens after they are seen) must keep their own bytes.
+  @Test func lowercasedLongTokensKeepTheirBytes() throws {
+    let dir = try TemporaryDirectory()
+    let long = String(repeating: "B", count: 100) + " " + String(repeating: "Ç", count: 10000)
+    let texts = [
+      "Internationalization Telecommunications", "The Internationalization of Telecommunications",
+      "Internationalization", "AAAAAAAAAAAAAAAAA \(long) Internationalization",
+    ]
+    try GzipFixtures.write(
+      Array(try texts.map { try Self.jsonLine($0, extra: 0) }.joined(separator: "\n").utf8),
+      to: dir.file("c.jsonl"))
+    _ = try CountPipeline.run(
+      CountRequest(
+        inputs: [dir.file("c.jsonl")], output: dir.file("out"), tokenizer: .words(lowercase: true)))
+    let table = try CountTable(directory: dir.file("out"))
+    let documents = texts.map { $0.lowercased().split(separator: " ").map(String.init) }
+    for order in 1...2 {
+      let expected = Reference.counts(documents, order: order)
+      #expect(table.distinct(order: order) == expected.count)
+      for (gram, counts) in expected {
+        #expect(
+          try table.counts(of: gram.map { Array($0.utf8) })
+            == NGramCounts(count: counts.count, documents: counts.documents), "\(gram)")
       }
     }
   }

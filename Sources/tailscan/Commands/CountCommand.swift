@@ -52,6 +52,9 @@ extension Tailscan {
     var quiet = false
 
     func validate() throws {
+      guard maxLineBytes.bytes < 1 << 32 else {
+        throw ValidationError("'--max-line-bytes' goes up to 4GiB")
+      }
       guard orders.maxOrder <= 8 else {
         throw ValidationError("'--orders' goes up to 8, not \(orders.maxOrder)")
       }

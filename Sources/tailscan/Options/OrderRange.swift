@@ -37,7 +37,9 @@ struct ByteCount: ExpressibleByArgument, Sendable {
       ("k", 1 << 10), ("m", 1 << 20), ("g", 1 << 30), ("b", 1),
     ]
     for (suffix, factor) in units where text.hasSuffix(suffix) {
-      guard let value = Double(text.dropLast(suffix.count)), value > 0 else { return nil }
+      guard let value = Double(text.dropLast(suffix.count)), value.isFinite,
+        value * Double(factor) >= 1, value * Double(factor) < 0x1p62
+      else { return nil }
       bytes = Int(value * Double(factor))
       return
     }
