@@ -149,11 +149,6 @@ package final class NGramBuilder {
   /// Runs collected before any merge.
   static let maxRuns = 4
 
-  /// Merges every run into one.
-  private func mergeAll() throws(StoreError) {
-    if runs.count > 1 { try merge(last: runs.count) }
-  }
-
   /// Merges the newest `k` runs into one.
   private func merge(last k: Int) throws(StoreError) {
     let merging = Array(runs.suffix(k))
@@ -176,13 +171,6 @@ package final class NGramBuilder {
       return false
     }
     return true
-  }
-
-  /// Distinct n-grams so far (sorts and merges what is pending).
-  package func distinctCount() throws(StoreError) -> Int {
-    try sortBuffer()
-    try mergeAll()
-    return runs.first?.count ?? 0
   }
 
   /// The runs, each with its token ids renumbered by `rank` and sorted again: records

@@ -167,12 +167,6 @@ public struct NGramCounter: ~Copyable {
     context = keep
   }
 
-  /// Distinct n-grams of `order` so far. Call it between documents: it ends the current one.
-  public mutating func distinct(order: Int) throws(StoreError) -> Int {
-    try endDocument()
-    return order == 1 ? vocabulary.distinct : try builders[order - 2].distinctCount()
-  }
-
   /// Bytes of table memory held (the part that grows with distinct n-grams).
   public var memoryBytes: Int {
     builders.reduce(vocabulary.memoryBytes) { $0 + $1.memoryBytes }

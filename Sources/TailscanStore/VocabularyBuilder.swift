@@ -129,13 +129,6 @@ package final class VocabularyBuilder {
     if slot != 0 { unsafe tailscan_prefetch(entries + (Int(slot & 0xFFFF_FFFF) - 1)) }
   }
 
-  /// Records one occurrence of the token in document `document` and returns its id.
-  @inline(__always)
-  package func add(_ token: UnsafeRawBufferPointer, document: UInt64) throws(StoreError) -> UInt32 {
-    let base = unsafe token.baseAddress ?? UnsafeRawPointer(arena)
-    return try unsafe add(prepare(base, token.count), document: document)
-  }
-
   /// Records one occurrence of a prepared token (the last stage) and returns its id.
   @inline(__always)
   func add(_ token: Pending, document: UInt64) throws(StoreError) -> UInt32 {
