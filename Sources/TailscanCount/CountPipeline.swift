@@ -41,17 +41,18 @@ public enum CountPipeline {
         compression: reader.isGzip ? "gzip" : "none", uncompressedBytes: 0, lines: 0,
         documents: 0, tokens: 0, skippedLines: 0, blankLines: 0)
       let tokensBefore = counter.tokens
+      /// Counts a skipped line, and lists the first ones.
+      func skip(_ lineNumber: Int, reason: String, message: String) {
+        input.skippedLines += 1
+        if skipped.count < listedSkips {
+          skipped.append(.init(path: shard.path, line: lineNumber, reason: reason, message: message))
+        }
+      }
       let tooLong: ((Int) throws -> Void)? =
         request.skipBadLines
         ? { lineNumber in
           input.lines = lineNumber
-          input.skippedLines += 1
-          if skipped.count < listedSkips {
-            skipped.append(
-              .init(
-                path: shard.path, line: lineNumber, reason: "line-too-long",
-                message: "longer than \(request.maxLineBytes) bytes"))
-          }
+          skip(lineNumber, reason: "line-too-long", message: "longer than \(request.maxLineBytes) bytes")
         } : nil
       try reader.forEachLine(tooLong: tooLong) { line, position in
         let lineNumber = position.number
@@ -74,11 +75,7 @@ public enum CountPipeline {
           guard request.skipBadLines else {
             throw CountError.badLine(path: shard.path, line: lineNumber, error)
           }
-          input.skippedLines += 1
-          if skipped.count < listedSkips {
-            skipped.append(
-              .init(path: shard.path, line: lineNumber, reason: error.reason, message: error.description))
-          }
+          skip(lineNumber, reason: error.reason, message: error.description)
         }
         if let progress, lineNumber & 1023 == 0 {
           let now = Syscalls.monotonicSeconds()
@@ -97,14 +94,7 @@ public enum CountPipeline {
       input.tokens = counter.tokens - tokensBefore
       totals.replacedSurrogates += extractor.replacedSurrogates
       bytesDone += shard.size
-      totals.files += 1
-      totals.bytes += shard.size
-      totals.uncompressedBytes += input.uncompressedBytes
-      totals.lines += input.lines
-      totals.documents += input.documents
-      totals.tokens += input.tokens
-      totals.skippedLines += input.skippedLines
-      totals.blankLines += input.blankLines
+      totals.add(input)
       inputs.append(input)
     }
     if totals.replacedSurrogates > 0 {
@@ -115,11 +105,17 @@ public enum CountPipeline {
       warnings.append("\(totals.skippedLines) bad lines were skipped (listed in the manifest)")
     }
 
-    progress?(
-      CountProgress(
-        bytesRead: bytesTotal, bytesTotal: bytesTotal, uncompressedBytes: totals.uncompressedBytes,
-        documents: totals.documents, shardsDone: shards.count, shardsTotal: shards.count,
-        elapsedSeconds: Syscalls.monotonicSeconds() - start, finished: false, writing: true))
+    /// A report once all shards are read: while the tables are written, then when done.
+    func report(finished: Bool) {
+      progress?(
+        CountProgress(
+          bytesRead: bytesTotal, bytesTotal: bytesTotal,
+          uncompressedBytes: totals.uncompressedBytes, documents: totals.documents,
+          shardsDone: shards.count, shardsTotal: shards.count,
+          elapsedSeconds: Syscalls.monotonicSeconds() - start, finished: finished,
+          writing: !finished))
+    }
+    report(finished: false)
     let output = try OutputDirectory(path: request.output, overwrite: request.overwrite)
     let tables = try counter.writeTables(to: output.temporaryPath)
     let manifest = Manifest(
@@ -134,11 +130,7 @@ public enum CountPipeline {
     let outputPath = output.path
     try output.commit()
     let elapsed = Syscalls.monotonicSeconds() - start
-    progress?(
-      CountProgress(
-        bytesRead: bytesTotal, bytesTotal: bytesTotal, uncompressedBytes: totals.uncompressedBytes,
-        documents: totals.documents, shardsDone: shards.count, shardsTotal: shards.count,
-        elapsedSeconds: elapsed, finished: true))
+    report(finished: true)
     return CountSummary(
       output: outputPath, shards: shards.count, totals: totals,
       distinct: tables.map(\.distinct), elapsedSeconds: elapsed, warnings: warnings)

@@ -1,3 +1,4 @@
+public import TailscanStore
 public import TailscanText
 
 /// Everything a counting run needs, filled in by the command line.
@@ -51,16 +52,11 @@ public struct CountProgress: Sendable {
 public struct CountSummary: Sendable {
   public var output: String
   public var shards: Int
-  public var totals: TailscanStoreTotals
+  public var totals: Manifest.Totals
   public var distinct: [Int]
   public var elapsedSeconds: Double
   public var warnings: [String]
 }
-
-public import TailscanStore
-
-/// The totals of a run (the manifest's).
-public typealias TailscanStoreTotals = Manifest.Totals
 
 /// The version written into manifests.
 public enum TailscanVersion {

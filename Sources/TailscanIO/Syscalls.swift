@@ -176,13 +176,6 @@ package enum Syscalls {
     }
   }
 
-  /// Removes a file or an empty directory, ignoring a missing one.
-  package static func remove(_ path: String) {
-    if unsafe unlink(path) != 0 {
-      _ = unsafe rmdir(path)
-    }
-  }
-
   /// Removes a directory and everything in it (used only for tailscan's own temporary outputs).
   package static func removeTree(_ path: String) {
     guard let status = try? status(path) else { return }
@@ -241,11 +234,6 @@ package enum Syscalls {
     var ts = timespec()
     unsafe clock_gettime(CLOCK_MONOTONIC, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-  }
-
-  /// Current wall-clock time in seconds since 1970.
-  public static func wallClockSeconds() -> Int {
-    Int(time(nil))
   }
 }
 

@@ -70,6 +70,18 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var emptyFiles: Int = 0
     public var replacedSurrogates: Int = 0
     public init() {}
+
+    /// Adds one input's figures (empty files and replaced surrogates are counted apart).
+    public mutating func add(_ input: Input) {
+      files += 1
+      bytes += input.bytes
+      uncompressedBytes += input.uncompressedBytes
+      lines += input.lines
+      documents += input.documents
+      tokens += input.tokens
+      skippedLines += input.skippedLines
+      blankLines += input.blankLines
+    }
   }
 
   /// A line left out with `--skip-bad-lines` (the first ones are listed).

@@ -65,11 +65,6 @@ package final class NGramBuilder {
     seen = DocumentSet(keyWords: keyWords)
   }
 
-  /// Bytes of memory held.
-  package var memoryBytes: Int {
-    2 * bufferCapacity * keyWords * 8 + runs.reduce(seen.bytes) { $0 + $1.bytes }
-  }
-
   /// Records one occurrence of each of `count` n-grams (packed keys back to back) in document
   /// `document`.
   package func add(keys: UnsafePointer<UInt64>, count: Int, document: UInt64) throws(StoreError) {

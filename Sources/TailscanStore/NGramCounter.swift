@@ -166,9 +166,4 @@ public struct NGramCounter: ~Copyable {
     idCount = keep
     context = keep
   }
-
-  /// Bytes of table memory held (the part that grows with distinct n-grams).
-  public var memoryBytes: Int {
-    builders.reduce(vocabulary.memoryBytes) { $0 + $1.memoryBytes }
-  }
 }

@@ -18,7 +18,8 @@ package final class VocabularyBuilder {
     var count: UInt64
     var documents: UInt64
     var lastDocument: UInt64
-    var reserved: UInt64
+    /// The token's in-memory hash, kept for rehashing when the index grows.
+    var hash: UInt64
   }
 
   /// Ids stay below 2^31: the n-gram builders use the top bit of an id's word for a flag.
@@ -65,11 +66,6 @@ package final class VocabularyBuilder {
     unsafe Self.free(index, indexCapacity)
     unsafe Self.free(entries, entryCapacity)
     unsafe Self.free(arena, arenaCapacity)
-  }
-
-  /// Bytes of memory held.
-  package var memoryBytes: Int {
-    indexCapacity * 8 + entryCapacity * MemoryLayout<Entry>.stride + arenaCapacity
   }
 
   /// The first 16 bytes of a token, zero-padded, as two words.
@@ -172,7 +168,7 @@ package final class VocabularyBuilder {
     let id = distinct
     unsafe entries[id] = Entry(
       prefix0: w0, prefix1: w1, offset: UInt64(offset), length: UInt64(n), count: 1,
-      documents: 1, lastDocument: document, reserved: hash)
+      documents: 1, lastDocument: document, hash: hash)
     unsafe index[i] = tag << 32 | UInt64(id + 1)
     distinct += 1
     if distinct * 2 > indexCapacity { try growIndex() }
@@ -221,7 +217,7 @@ package final class VocabularyBuilder {
     let newMask = newCapacity - 1
     let grown = try unsafe Self.allocate(UInt64.self, newCapacity)
     for id in 0..<distinct {
-      let hash = unsafe entries[id].reserved  // the hash, kept for rehashing
+      let hash = unsafe entries[id].hash
       var i = Int(truncatingIfNeeded: hash) & newMask
       while unsafe grown[i] != 0 { i = (i + 1) & newMask }
       unsafe grown[i] = (hash >> 32) << 32 | UInt64(id + 1)

@@ -53,9 +53,7 @@ public enum Tokenizer: Sendable, Equatable, Hashable {
   public func tokens(of text: String) -> [String] {
     var result: [String] = []
     var scratch: [UInt8] = []
-    var copy = text
-    copy.withUTF8 { _ in }
-    let bytes = Array(copy.utf8)
+    let bytes = Array(text.utf8)
     forEachToken(in: bytes.span, scratch: &scratch) { token in
       var chars: [UInt8] = []
       chars.reserveCapacity(token.count)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `--orders`: "2" or "1...2" (also "1..2", "1-2"); always starts at 1.
 struct OrderRange: ExpressibleByArgument, Sendable {
@@ -51,5 +52,3 @@ struct ByteCount: ExpressibleByArgument, Sendable {
     bytes % (1 << 30) == 0 ? "\(bytes >> 30)GiB" : "\(bytes)"
   }
 }
-
-import Foundation
