@@ -18,7 +18,7 @@ let package = Package(
     // Libraries, leaves first. Unsafe code lives only in TailscanIO and TailscanStore.
     .target(name: "TailscanIO", dependencies: ["CZlib"]),
     .target(name: "TailscanText"),
-    .target(name: "TailscanStore", dependencies: ["TailscanIO", "CPrefetch"]),
+    .target(name: "TailscanStore", dependencies: ["TailscanIO", "TailscanText", "CPrefetch"]),
     .target(name: "TailscanCount", dependencies: ["TailscanIO", "TailscanText", "TailscanStore"]),
 
     // The thin command-line front end.

@@ -18,11 +18,48 @@ public enum CountPipeline {
     guard !shards.isEmpty else { throw CountError.noShards(paths: request.inputs) }
     let bytesTotal = shards.reduce(0) { $0 + $1.size }
 
-    var counter = try NGramCounter(maxOrder: request.maxOrder)
+    // With '--no-ngrams' the n-gram counter is made but never fed nor written.
+    var counter = try NGramCounter(maxOrder: request.ngrams ? request.maxOrder : 1)
+    var numbers = try request.numbers.map { try NumberCounter(rules: $0) }
+    var dictionary: EntityDictionary?
+    var entities: EntityCounter?
+    var entitySettings: Manifest.EntitySettings?
+    var warnings: [String] = []
+    if let options = request.entities {
+      let loaded = try EntityDictionary.read(path: options.dictionary)
+      let matcher = EntityMatcher(entries: loaded.entries, foldsCase: !options.caseSensitive)
+      var pairList: [(UInt32, UInt32)]?
+      var pairsHash: String?
+      if let pairs = options.pairs {
+        let read = try EntityDictionary.readPairs(path: pairs, ids: matcher.entityIDs)
+        pairList = read.pairs
+        pairsHash = read.hash
+        if read.unknown > 0 {
+          warnings.append(
+            "\(read.unknown) pair(s) in '\(pairs)' name entities not in the dictionary; ignored")
+        }
+      }
+      entities = try EntityCounter(
+        matcher: matcher, pairList: pairList, keepDocumentIDs: options.keepDocumentIDs)
+      entitySettings = .init(
+        dictionary: options.dictionary, dictionaryHash: loaded.hash,
+        entities: matcher.entityIDs.count, aliases: matcher.aliasCount,
+        caseSensitive: options.caseSensitive, pairs: options.pairs, pairsHash: pairsHash,
+        keepDocumentIDs: options.keepDocumentIDs)
+      dictionary = loaded
+    }
+    // Number terms and entities are over whitespace tokens: one pass serves all counters when
+    // n-grams use them too.
+    let nGramTokenizer: Tokenizer? = request.ngrams ? request.tokenizer : nil
+    let targeted = numbers != nil || entities != nil
+    let sharedPass = nGramTokenizer == .whitespace || !targeted
+    /// Tokens so far: of the n-gram tokenizer, or whitespace tokens without n-grams.
+    func tokenCount() -> UInt64 {
+      request.ngrams ? counter.tokens : numbers?.tokens ?? entities?.tokens ?? 0
+    }
     var totals = Manifest.Totals()
     var inputs: [Manifest.Input] = []
     var skipped: [Manifest.SkippedLine] = []
-    var warnings: [String] = []
     var scratch: [UInt8] = []
     var bytesDone = 0
     var lastReport = start
@@ -40,7 +77,7 @@ public enum CountPipeline {
         path: shard.path, bytes: shard.size, modificationTime: shard.modificationTime,
         compression: reader.isGzip ? "gzip" : "none", uncompressedBytes: 0, lines: 0,
         documents: 0, tokens: 0, skippedLines: 0, blankLines: 0)
-      let tokensBefore = counter.tokens
+      let tokensBefore = tokenCount()
       /// Counts a skipped line, and lists the first ones.
       func skip(_ lineNumber: Int, reason: String, message: String) {
         input.skippedLines += 1
@@ -64,11 +101,30 @@ public enum CountPipeline {
         }
         do {
           let isDocument = try extractor.extract(from: line) { text in
-            try counter.beginDocument()
-            try request.tokenizer.forEachToken(in: text, scratch: &scratch) { token in
-              try counter.add(token: token)
+            if nGramTokenizer != nil { try counter.beginDocument() }
+            try numbers?.beginDocument()
+            try entities?.beginDocument(id: DocumentID.make(shard: shardIndex, line: lineNumber))
+            if sharedPass {
+              try (nGramTokenizer ?? .whitespace).forEachToken(in: text, scratch: &scratch) {
+                token in
+                if nGramTokenizer != nil { try counter.add(token: token) }
+                try numbers?.add(token: token)
+                entities?.add(token: token)
+              }
+            } else {
+              if let nGramTokenizer {
+                try nGramTokenizer.forEachToken(in: text, scratch: &scratch) { token in
+                  try counter.add(token: token)
+                }
+              }
+              try Tokenizer.whitespace.forEachToken(in: text, scratch: &scratch) { token in
+                try numbers?.add(token: token)
+                entities?.add(token: token)
+              }
             }
-            try counter.endDocument()
+            if nGramTokenizer != nil { try counter.endDocument() }
+            try numbers?.endDocument()
+            try entities?.endDocument()
           }
           if isDocument { input.documents += 1 } else { input.blankLines += 1 }
         } catch let error as LineError {
@@ -91,7 +147,7 @@ public enum CountPipeline {
         }
       }
       input.uncompressedBytes = reader.uncompressedBytes
-      input.tokens = counter.tokens - tokensBefore
+      input.tokens = tokenCount() - tokensBefore
       totals.replacedSurrogates += extractor.replacedSurrogates
       bytesDone += shard.size
       totals.add(input)
@@ -117,14 +173,24 @@ public enum CountPipeline {
     }
     report(finished: false)
     let output = try OutputDirectory(path: request.output, overwrite: request.overwrite)
-    let tables = try counter.writeTables(to: output.temporaryPath)
+    let directory = output.temporaryPath
+    var tables = request.ngrams ? try counter.writeTables(to: directory) : []
+    if var counter = numbers {
+      tables += try counter.writeTables(to: directory, seed: NGramCounter.defaultSeed)
+    }
+    if var counter = entities {
+      tables += try counter.writeTables(to: directory, seed: NGramCounter.defaultSeed)
+      try dictionary!.tsv(order: counter.matcher.entityIDs).write(
+        toFile: output.file(Manifest.dictionaryFileName), atomically: false, encoding: .utf8)
+    }
     let manifest = Manifest(
       toolVersion: TailscanVersion.current,
       createdAt: ISO8601DateFormatter().string(from: Date()),
       settings: .init(
         tokenizer: request.tokenizer.name, lowercase: request.tokenizer.lowercases,
-        orders: Array(1...request.maxOrder), textField: request.textField,
-        skipBadLines: request.skipBadLines, hashSeed: NGramCounter.defaultSeed),
+        orders: request.ngrams ? Array(1...request.maxOrder) : [], textField: request.textField,
+        skipBadLines: request.skipBadLines, hashSeed: NGramCounter.defaultSeed,
+        numbers: request.numbers, entities: entitySettings),
       totals: totals, tables: tables, inputs: inputs, skipped: skipped, warnings: warnings)
     try manifest.encoded().write(to: URL(fileURLWithPath: output.file(Manifest.fileName)))
     let outputPath = output.path
@@ -133,6 +199,6 @@ public enum CountPipeline {
     report(finished: true)
     return CountSummary(
       output: outputPath, shards: shards.count, totals: totals,
-      distinct: tables.map(\.distinct), elapsedSeconds: elapsed, warnings: warnings)
+      tables: tables, elapsedSeconds: elapsed, warnings: warnings)
   }
 }

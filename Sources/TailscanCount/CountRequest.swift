@@ -13,6 +13,12 @@ public struct CountRequest: Sendable {
   public var maxLineBytes: Int
   /// Decompression buffer size (tests use tiny ones to cross every boundary).
   public var chunkSize: Int
+  /// Whether n-grams are counted (`--no-ngrams` turns them off).
+  public var ngrams: Bool = true
+  /// Number terms to count, if any (Razeghi et al.).
+  public var numbers: NumberRules?
+  /// Entities to count, if any (Kandpal et al.).
+  public var entities: EntityOptions?
 
   public init(
     inputs: [String], output: String, maxOrder: Int = 2, tokenizer: Tokenizer = .whitespace,
@@ -28,6 +34,26 @@ public struct CountRequest: Sendable {
     self.overwrite = overwrite
     self.maxLineBytes = maxLineBytes
     self.chunkSize = chunkSize
+  }
+}
+
+/// How to count dictionary entities.
+public struct EntityOptions: Sendable {
+  /// The dictionary file (TSV or JSONL).
+  public var dictionary: String
+  /// Count only the pairs in this file (two ids a line); nil counts every co-occurring pair.
+  public var pairs: String?
+  public var caseSensitive: Bool
+  /// Keep each entity's document ids (for `tailscan docs`).
+  public var keepDocumentIDs: Bool
+  public init(
+    dictionary: String, pairs: String? = nil, caseSensitive: Bool = false,
+    keepDocumentIDs: Bool = false
+  ) {
+    self.dictionary = dictionary
+    self.pairs = pairs
+    self.caseSensitive = caseSensitive
+    self.keepDocumentIDs = keepDocumentIDs
   }
 }
 
@@ -53,7 +79,8 @@ public struct CountSummary: Sendable {
   public var output: String
   public var shards: Int
   public var totals: Manifest.Totals
-  public var distinct: [Int]
+  /// What was written, per family and order.
+  public var tables: [TableSummary]
   public var elapsedSeconds: Double
   public var warnings: [String]
 }

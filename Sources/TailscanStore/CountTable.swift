@@ -24,25 +24,26 @@ public final class CountTable: @unchecked Sendable {
   private let files: [MappedFile]
   private let headers: [CountTableFormat.Header]
 
-  /// Opens the tables in `directory` and checks their headers.
-  public init(directory: String) throws {
+  /// The family of tables opened.
+  public let family: TableFamily
+
+  /// Opens the tables of `family` in `directory` and checks their headers.
+  public init(directory: String, family: TableFamily = .ngrams) throws {
     self.directory = directory
+    self.family = family
     manifest = try Manifest.read(directory: directory)
     var files: [MappedFile] = []
     var headers: [CountTableFormat.Header] = []
-    guard let maxOrder = manifest.settings.orders.max(), maxOrder >= 1,
-      maxOrder <= CountTableFormat.maxOrder
-    else {
-      throw StoreError.badManifest(path: directory, detail: "no orders")
+    let orders = manifest.tables.filter { ($0.family ?? .ngrams) == family }.map(\.order)
+    guard let maxOrder = orders.max() else {
+      throw StoreError.familyNotCounted(path: directory, family: family)
+    }
+    guard maxOrder <= CountTableFormat.maxOrder, orders.sorted() == Array(1...maxOrder) else {
+      throw StoreError.badManifest(path: directory, detail: "tables of orders \(orders)")
     }
     for order in 1...maxOrder {
-      let path = "\(directory)/\(CountTableFormat.fileName(order: order))"
-      let file: MappedFile
-      do {
-        file = try MappedFile(path: path)
-      } catch IOError.notFound {
-        throw StoreError.corrupt(path: path, detail: "the file is missing")
-      }
+      let path = "\(directory)/\(CountTableFormat.fileName(family: family, order: order))"
+      let file = try MappedFile.table(path)
       let header = try unsafe CountTableFormat.Header.decode(file.base, size: file.size, path: path)
       guard header.order == UInt32(order) else {
         throw StoreError.corrupt(path: path, detail: "holds order \(header.order)")
@@ -248,6 +249,17 @@ public final class CountTable: @unchecked Sendable {
     return try heap.map { item in
       let (ids, counts) = entry(order: order, index: item.index)
       return (try ids.map { try tokenBytes($0) }, counts)
+    }
+  }
+}
+
+extension MappedFile {
+  /// Maps the table file `path`; a missing file is a corrupt table directory.
+  static func table(_ path: String) throws -> MappedFile {
+    do {
+      return try MappedFile(path: path)
+    } catch IOError.notFound {
+      throw StoreError.corrupt(path: path, detail: "the file is missing")
     }
   }
 }

@@ -32,6 +32,18 @@
 /// word, the earlier in the high half (an odd order leaves the last low half 0), then
 /// count u64, documents u64. The index is compressed-sparse-row offsets: entries whose first
 /// token is `t` are `[index[t], index[t + 1])`; a lookup binary-searches that range.
+/// The kinds of tables a directory can hold. Each family is a vocabulary (`<family>-1.tsc`) and
+/// tables of 2 or more of its ids (`<family>-N.tsc`) in the same format.
+public enum TableFamily: String, Codable, Sendable, CaseIterable {
+  /// Token n-grams (`order-1.tsc`, `order-2.tsc`, …).
+  case ngrams = "order"
+  /// Razeghi et al.'s number terms: numbers and keywords; pairs (number–number and
+  /// number–keyword); triples.
+  case numbers
+  /// Dictionary entities; pairs of entities in the same document.
+  case entities
+}
+
 public enum CountTableFormat {
   static let magic: UInt64 = 0x0054_4E55_4F43_5354  // "TSCOUNT\0" read as a little-endian UInt64
   static let version: UInt32 = 1
@@ -45,8 +57,13 @@ public enum CountTableFormat {
   /// The highest n-gram order supported.
   public static let maxOrder = 8
 
-  /// The file name of the table of `order`.
-  public static func fileName(order: Int) -> String { "order-\(order).tsc" }
+  /// The file name of the n-gram table of `order`.
+  public static func fileName(order: Int) -> String { fileName(family: .ngrams, order: order) }
+
+  /// The file name of the table of `order` in `family`: `order-2.tsc`, `numbers-1.tsc`.
+  public static func fileName(family: TableFamily, order: Int) -> String {
+    "\(family.rawValue)-\(order).tsc"
+  }
 
   /// Key words of an n-gram of `order` (two 32-bit ids a word).
   static func keyWords(order: Int) -> Int { (order + 1) / 2 }

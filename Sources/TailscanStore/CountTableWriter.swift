@@ -2,6 +2,8 @@ internal import TailscanIO
 
 /// What was written for one order.
 public struct TableSummary: Codable, Sendable, Equatable {
+  /// Which family of tables (absent in manifests of n-gram tables written before families).
+  public var family: TableFamily?
   public var order: Int
   public var file: String
   /// Distinct n-grams.
@@ -21,21 +23,36 @@ extension NGramCounter {
     let sortedIDs = vocabulary.idsSortedByBytes()
     var rank = [UInt32](repeating: 0, count: sortedIDs.count)
     for (newID, oldID) in sortedIDs.enumerated() { rank[Int(oldID)] = UInt32(newID) }
-    var summaries = [try writeVocabulary(sortedIDs, to: directory, seed: seed)]
+    let vocabulary = self.vocabulary
+    var summaries = [
+      try unsafe CountTableWriter.writeVocabulary(
+        family: .ngrams, count: sortedIDs.count, to: directory, seed: seed
+      ) { entry, body in
+        let id = sortedIDs[entry]
+        let (count, documents) = vocabulary.counts(of: id)
+        unsafe vocabulary.withToken(id) { raw in unsafe body(raw, count, documents) }
+      }
+    ]
     for builder in builders {
       summaries.append(
-        try writeNGrams(
-          builder, rank: rank, vocabularySize: sortedIDs.count, to: directory, seed: seed))
+        try CountTableWriter.writeNGrams(
+          builder, family: .ngrams, rank: rank, vocabularySize: sortedIDs.count, to: directory,
+          seed: seed))
     }
     return summaries
   }
+}
 
-  private func writeVocabulary(_ sortedIDs: [UInt32], to directory: String, seed: UInt64) throws
-    -> TableSummary
-  {
-    let name = CountTableFormat.fileName(order: 1)
+/// Writes table files (see `CountTableFormat`).
+enum CountTableWriter {
+  /// Writes the vocabulary table of `family`: `n` entries, which `entry(i, body)` passes to
+  /// `body` as (token bytes, count, documents), in byte order of the tokens.
+  static func writeVocabulary(
+    family: TableFamily, count n: Int, to directory: String, seed: UInt64,
+    entry: (Int, (UnsafeRawBufferPointer, UInt64, UInt64) -> Void) -> Void
+  ) throws -> TableSummary {
+    let name = CountTableFormat.fileName(family: family, order: 1)
     let path = "\(directory)/\(name)"
-    let n = sortedIDs.count
     let buckets = CountTableFormat.bucketCount(entries: n)
     let stride = CountTableFormat.vocabularyStride
     let mask = buckets - 1
@@ -46,20 +63,19 @@ extension NGramCounter {
     var occurrences: UInt64 = 0
     unsafe entries.withUnsafeMutableBufferPointer { entryWords in
       unsafe index.withUnsafeMutableBufferPointer { slots in
-        for (entry, id) in sortedIDs.enumerated() {
-          let (count, documents) = vocabulary.counts(of: id)
-          unsafe vocabulary.withToken(id) { raw in
-            var i = unsafe Int(truncatingIfNeeded: XXH64.hash(raw.baseAddress!, raw.count, seed: seed)) & mask
+        for e in 0..<n {
+          unsafe entry(e) { raw, count, documents in
+            var i = unsafe Int(truncatingIfNeeded: XXH64.hash(raw.baseAddress ?? UnsafeRawPointer(slots.baseAddress!), raw.count, seed: seed)) & mask
             while unsafe slots[i] != 0 { i = (i + 1) & mask }
-            unsafe slots[i] = UInt64(entry + 1)
-            let e = entry * stride / 8
-            unsafe entryWords[e] = UInt64(strings.count)
-            unsafe entryWords[e + 1] = UInt64(raw.count)  // length u32, then reserved u32 = 0
-            unsafe entryWords[e + 2] = count
-            unsafe entryWords[e + 3] = documents
+            unsafe slots[i] = UInt64(e + 1)
+            let w = e * stride / 8
+            unsafe entryWords[w] = UInt64(strings.count)
+            unsafe entryWords[w + 1] = UInt64(raw.count)  // length u32, then reserved u32 = 0
+            unsafe entryWords[w + 2] = count
+            unsafe entryWords[w + 3] = documents
             unsafe strings.append(contentsOf: raw)
+            occurrences &+= count
           }
-          occurrences &+= count
         }
       }
     }
@@ -81,17 +97,19 @@ extension NGramCounter {
     try writer.write(words: index)
     let bytes = writer.offset
     try writer.close()
-    return TableSummary(order: 1, file: name, distinct: n, occurrences: occurrences, bytes: bytes)
+    return TableSummary(
+      family: family, order: 1, file: name, distinct: n, occurrences: occurrences, bytes: bytes)
   }
 
-  private func writeNGrams(
-    _ builder: NGramBuilder, rank: [UInt32], vocabularySize: Int, to directory: String,
-    seed: UInt64
+  /// Writes the n-gram table of `builder`'s order for `family`, renumbering ids by `rank`.
+  static func writeNGrams(
+    _ builder: NGramBuilder, family: TableFamily, rank: [UInt32], vocabularySize: Int,
+    to directory: String, seed: UInt64
   ) throws -> TableSummary {
     let order = builder.order
     let words = builder.keyWords
     let recordWords = words + 2
-    let name = CountTableFormat.fileName(order: order)
+    let name = CountTableFormat.fileName(family: family, order: order)
     let path = "\(directory)/\(name)"
     let runs = try builder.sortedRuns(rank: rank)
     let stride = CountTableFormat.nGramStride(order: order)
@@ -129,9 +147,12 @@ extension NGramCounter {
     try writer.overwrite(bytes: header.encoded(), at: 0)
     let bytes = writer.offset
     try writer.close()
-    return TableSummary(order: order, file: name, distinct: n, occurrences: occurrences, bytes: bytes)
+    return TableSummary(
+      family: family, order: order, file: name, distinct: n, occurrences: occurrences,
+      bytes: bytes)
   }
 }
+
 
 /// LSD radix sort of fixed-size records of UInt64 words by their first `keyWords` words.
 ///

@@ -1,4 +1,5 @@
 public import Foundation
+public import TailscanText
 
 /// `manifest.json`: what a table directory holds and how it was made.
 public struct Manifest: Codable, Sendable, Equatable {
@@ -43,10 +44,17 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var skipBadLines: Bool
     public var hashAlgorithm: String
     public var hashSeed: UInt64
+    /// The number-term rules, if number terms were counted (over whitespace tokens).
+    public var numbers: NumberRules?
+    /// How entities were matched, if they were.
+    public var entities: EntitySettings?
     public init(
       tokenizer: String, lowercase: Bool, orders: [Int], textField: String, skipBadLines: Bool,
-      hashAlgorithm: String = "xxh64", hashSeed: UInt64
+      hashAlgorithm: String = "xxh64", hashSeed: UInt64, numbers: NumberRules? = nil,
+      entities: EntitySettings? = nil
     ) {
+      self.numbers = numbers
+      self.entities = entities
       self.tokenizer = tokenizer
       self.lowercase = lowercase
       self.orders = orders
@@ -56,6 +64,36 @@ public struct Manifest: Codable, Sendable, Equatable {
       self.hashSeed = hashSeed
     }
   }
+
+  /// How a dictionary of entities was matched.
+  public struct EntitySettings: Codable, Sendable, Equatable {
+    /// The dictionary file as given, and the XXH64 (seed 0, hex) of its bytes.
+    public var dictionary: String
+    public var dictionaryHash: String
+    public var entities: Int
+    public var aliases: Int
+    public var caseSensitive: Bool
+    /// The pair list, if only those pairs were counted.
+    public var pairs: String?
+    public var pairsHash: String?
+    public var keepDocumentIDs: Bool
+    public init(
+      dictionary: String, dictionaryHash: String, entities: Int, aliases: Int,
+      caseSensitive: Bool, pairs: String?, pairsHash: String?, keepDocumentIDs: Bool
+    ) {
+      self.dictionary = dictionary
+      self.dictionaryHash = dictionaryHash
+      self.entities = entities
+      self.aliases = aliases
+      self.caseSensitive = caseSensitive
+      self.pairs = pairs
+      self.pairsHash = pairsHash
+      self.keepDocumentIDs = keepDocumentIDs
+    }
+  }
+
+  /// The normalized copy of the entity dictionary kept in a table directory (TSV: id, aliases).
+  public static let dictionaryFileName = "entities-dictionary.tsv"
 
   /// Totals over all inputs.
   public struct Totals: Codable, Sendable, Equatable {

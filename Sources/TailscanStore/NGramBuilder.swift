@@ -81,6 +81,14 @@ package final class NGramBuilder {
     }
   }
 
+  /// Records one occurrence of each of the n-grams whose packed keys are back to back in `keys`.
+  package func add(keys: [UInt64], document: UInt64) throws(StoreError) {
+    precondition(keys.count % keyWords == 0)
+    try unsafe keys.withUnsafeBufferPointer { buffer throws(StoreError) in
+      try unsafe add(keys: buffer.baseAddress!, count: buffer.count / keyWords, document: document)
+    }
+  }
+
   /// Sorts the buffer into a new run, and merges runs (see below).
   private func sortBuffer() throws(StoreError) {
     if bufferCount == 0 { return }

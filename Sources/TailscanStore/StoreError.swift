@@ -7,6 +7,7 @@ public enum StoreError: Error, Sendable, Equatable {
   case missingManifest(path: String)
   case badManifest(path: String, detail: String)
   case orderNotCounted(order: Int, counted: ClosedRange<Int>)
+  case familyNotCounted(path: String, family: TableFamily)
   case tooManyTokens(limit: Int)
   case outOfMemory(bytes: Int)
 }
@@ -30,6 +31,12 @@ extension StoreError: CustomStringConvertible {
     case .orderNotCounted(let order, let counted):
       "\(order)-grams were not counted (orders \(counted.lowerBound)...\(counted.upperBound) were); "
         + "recount with '--orders 1...\(order)'"
+    case .familyNotCounted(let path, let family):
+      switch family {
+      case .ngrams: "'\(path)' has no n-gram tables (counted with '--no-ngrams'); recount without it"
+      case .numbers: "'\(path)' has no number tables; recount with '--numbers'"
+      case .entities: "'\(path)' has no entity tables; recount with '--entities FILE'"
+      }
     case .outOfMemory(let bytes):
       "out of memory growing a count table to \(bytes) bytes; count fewer shards per run and merge"
     case .tooManyTokens(let limit):

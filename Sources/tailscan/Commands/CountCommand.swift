@@ -8,16 +8,22 @@ import Foundation
 extension Tailscan {
   struct Count: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Count n-grams in a corpus of JSONL or text shards into exact tables.",
+      abstract: "Count n-grams, number terms and entities in a corpus of JSONL or text shards.",
       discussion: """
         Reads *.json.gz, *.jsonl.gz, *.jsonl, *.json, *.txt.gz, *.txt and *.gz files (directories are walked recursively, in path order; hidden files and earlier table directories are skipped). A document is one line: the '--text-field' string of a JSON object, or the line itself for text files (*.gz alone is text). gzip files may have several members.
 
         Writes one memory-mapped table per order and manifest.json into the output directory, atomically. '--force' replaces only an earlier table directory (or an empty one), never anything else.
 
+        '--numbers' also counts number terms as Razeghi et al. did, over whitespace tokens: a number is a token of 1 to '--number-digits' ASCII digits; pairs are numbers at most '--number-window' tokens apart (keyed in string order, '18 24'); triples are a number and two later numbers within the window of it; number–keyword pairs are a number and a unit (any case, optional plural s) or operator (exact) within the window on either side.
+
+        '--entities FILE' also matches a dictionary of entities (TSV 'id<TAB>name<TAB>alias…' or JSONL {"id":…,"aliases":[…]}) over whitespace tokens, longest match first, with punctuation at token edges ignored and case folded (unless '--case-sensitive'), and counts per entity its documents and mentions, and per pair of entities the documents containing both (only the pairs in '--pairs FILE' if given). '--keep-doc-ids' keeps each entity's documents for 'tailscan docs'.
+
         EXAMPLES
           tailscan count corpus/ -o counts/
           tailscan count shard-00.json.gz shard-01.json.gz -o counts/ --orders 1...3
           tailscan count corpus/ -o counts/ --tokenizer words --lowercase
+          tailscan count corpus/ -o counts/ --numbers --no-ngrams
+          tailscan count corpus/ -o counts/ --entities entities.tsv --keep-doc-ids
         """)
 
     @Argument(help: "Corpus files or directories.")
@@ -45,6 +51,36 @@ extension Tailscan {
     @Option(help: "The longest line (document) accepted.")
     var maxLineBytes = ByteCount(bytes: 1 << 31)
 
+    @Flag(help: "Count number terms (Razeghi et al. 2022).")
+    var numbers = false
+
+    @Option(help: "Numbers pair with numbers and keywords at most this many tokens away.")
+    var numberWindow = NumberRules.paperWindow
+
+    @Option(help: "The most digits a number token has (up to \(NumberRules.digitLimit)).")
+    var numberDigits = NumberRules.paperMaxDigits
+
+    @Option(help: "Unit keywords, comma-separated (matched in any case, with an optional plural s).")
+    var numberUnits = NumberRules.paperUnits.joined(separator: ",")
+
+    @Option(help: "Operator keywords, comma-separated (matched exactly).")
+    var numberOperators = NumberRules.paperOperators.joined(separator: ",")
+
+    @Option(help: "Count the entities of this dictionary (TSV or JSONL).")
+    var entities: String?
+
+    @Option(help: "Count only the entity pairs in this file (two ids per line, tab-separated).")
+    var pairs: String?
+
+    @Flag(help: "Match entity aliases case-sensitively.")
+    var caseSensitive = false
+
+    @Flag(help: "Keep the documents of each entity, for 'tailscan docs'.")
+    var keepDocIds = false
+
+    @Flag(help: "Count only number terms and/or entities, not n-grams.")
+    var noNgrams = false
+
     @Flag(name: .shortAndLong, help: "Replace an existing output directory.")
     var force = false
 
@@ -65,16 +101,54 @@ extension Tailscan {
         }
         throw ValidationError("'--tokenizer' must be 'whitespace' or 'words', not '\(tokenizer)'")
       }
+      if !numbers {
+        let defaults = NumberRules()
+        let changed =
+          numberWindow != defaults.window || numberDigits != defaults.maxDigits
+          || numberUnits != defaults.units.joined(separator: ",")
+          || numberOperators != defaults.operators.joined(separator: ",")
+        if changed { throw ValidationError("the '--number-…' options need '--numbers'") }
+      }
+      guard (1...64).contains(numberWindow) else {
+        throw ValidationError("'--number-window' must be from 1 to 64, not \(numberWindow)")
+      }
+      guard (1...NumberRules.digitLimit).contains(numberDigits) else {
+        throw ValidationError(
+          "'--number-digits' must be from 1 to \(NumberRules.digitLimit), not \(numberDigits)")
+      }
+      if entities == nil && (pairs != nil || caseSensitive || keepDocIds) {
+        throw ValidationError("'--pairs', '--case-sensitive' and '--keep-doc-ids' need '--entities FILE'")
+      }
+      if noNgrams && !numbers && entities == nil {
+        throw ValidationError("'--no-ngrams' leaves nothing to count: add '--numbers' or '--entities FILE'")
+      }
+      for file in [entities, pairs].compactMap({ $0 }) where (try? Syscalls.status(file)) == nil {
+        throw ValidationError("'\(file)' does not exist; check the path")
+      }
       for input in inputs where (try? Syscalls.status(input)) == nil {
         throw ValidationError("'\(input)' does not exist; check the path")
       }
     }
 
     func run() async throws {
-      let request = CountRequest(
+      var request = CountRequest(
         inputs: inputs, output: output, maxOrder: orders.maxOrder,
         tokenizer: Tokenizer(name: tokenizer, lowercase: lowercase)!, textField: textField,
         skipBadLines: skipBadLines, overwrite: force, maxLineBytes: maxLineBytes.bytes)
+      request.ngrams = !noNgrams
+      if numbers {
+        func list(_ s: String) -> [String] {
+          s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        request.numbers = NumberRules(
+          window: numberWindow, maxDigits: numberDigits, units: list(numberUnits),
+          operators: list(numberOperators))
+      }
+      if let entities {
+        request.entities = EntityOptions(
+          dictionary: entities, pairs: pairs, caseSensitive: caseSensitive,
+          keepDocumentIDs: keepDocIds)
+      }
       let summary = try CountPipeline.run(request, progress: Diagnostics.progress(quiet: quiet))
       for warning in summary.warnings { Diagnostics.warn(warning) }
       if !quiet {
@@ -86,8 +160,8 @@ extension Tailscan {
             + String(format: "%.2f s (%.1f MB/s)", summary.elapsedSeconds, rate))
       }
       // Data on standard output: one line per order.
-      for (index, distinct) in summary.distinct.enumerated() {
-        print("order\t\(index + 1)\tdistinct\t\(distinct)")
+      for table in summary.tables {
+        print("\((table.family ?? .ngrams).rawValue)\t\(table.order)\tdistinct\t\(table.distinct)")
       }
       print("wrote\t\(summary.output)")
     }

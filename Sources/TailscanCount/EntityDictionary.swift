@@ -1,0 +1,163 @@
+import Foundation
+internal import TailscanStore
+
+/// An entity dictionary read from a file: TSV (`id<TAB>name<TAB>alias…`, the name being an alias
+/// too) or JSONL (`{"id": …, "name": …, "aliases": […]}`, name optional), chosen by the file's
+/// extension (`.jsonl`/`.json` for JSONL) or, failing that, by whether its first non-empty line
+/// starts with `{`. Lines with the same id are merged; empty lines are ignored.
+public struct EntityDictionary: Sendable {
+  public var entries: [(id: String, aliases: [String])]
+  /// XXH64 (seed 0) of the file's bytes, in hex.
+  public var hash: String
+
+  /// Reads the dictionary at `path`.
+  public static func read(path: String) throws -> EntityDictionary {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw EntityError.unreadable(path: path)
+    }
+    let bytes = [UInt8](data)
+    let hash = String(XXH64.hash(bytes, seed: 0), radix: 16)
+    var entries: [(id: String, aliases: [String])] = []
+    let lower = path.lowercased()
+    var isJSON = lower.hasSuffix(".jsonl") || lower.hasSuffix(".json")
+    if !lower.hasSuffix(".tsv") && !isJSON {
+      isJSON = bytes.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 } == UInt8(ascii: "{")
+    }
+    var lineNumber = 0
+    var start = 0
+    while start < bytes.count {
+      let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+      lineNumber += 1
+      var line = bytes[start..<end]
+      start = end + 1
+      if line.last == 0x0D { line = line.dropLast() }
+      if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+      if isJSON {
+        entries.append(try jsonEntry(line, path: path, line: lineNumber))
+      } else {
+        let fields = line.split(separator: 0x09, omittingEmptySubsequences: false).map {
+          String(decoding: $0, as: UTF8.self)
+        }
+        let id = fields[0].trimmingCharacters(in: .whitespaces)
+        guard !id.isEmpty else {
+          throw EntityError.badDictionaryLine(path: path, line: lineNumber, "the id (first column) is empty")
+        }
+        let aliases = fields.dropFirst().filter { !$0.allSatisfy(\.isWhitespace) }
+        guard !aliases.isEmpty else {
+          throw EntityError.badDictionaryLine(
+            path: path, line: lineNumber, "'\(id)' has no name or alias (columns: id, name, alias…)")
+        }
+        entries.append((id, Array(aliases)))
+      }
+    }
+    guard !entries.isEmpty else { throw EntityError.emptyDictionary(path: path) }
+    return EntityDictionary(entries: entries, hash: hash)
+  }
+
+  private static func jsonEntry(_ line: ArraySlice<UInt8>, path: String, line number: Int) throws
+    -> (id: String, aliases: [String])
+  {
+    let object: Any
+    do {
+      object = try JSONSerialization.jsonObject(with: Data(line))
+    } catch {
+      throw EntityError.badDictionaryLine(path: path, line: number, "not valid JSON")
+    }
+    guard let fields = object as? [String: Any] else {
+      throw EntityError.badDictionaryLine(path: path, line: number, "not a JSON object")
+    }
+    let id: String
+    if let s = fields["id"] as? String {
+      id = s
+    } else if let n = fields["id"] as? NSNumber {
+      id = n.stringValue
+    } else {
+      throw EntityError.badDictionaryLine(path: path, line: number, "no string \"id\"")
+    }
+    var aliases: [String] = []
+    if let name = fields["name"] as? String { aliases.append(name) }
+    if let list = fields["aliases"] as? [Any] {
+      for item in list {
+        guard let alias = item as? String else {
+          throw EntityError.badDictionaryLine(path: path, line: number, "\"aliases\" holds a non-string")
+        }
+        aliases.append(alias)
+      }
+    } else if fields["aliases"] != nil {
+      throw EntityError.badDictionaryLine(path: path, line: number, "\"aliases\" is not a list")
+    }
+    aliases.removeAll { $0.allSatisfy(\.isWhitespace) }
+    guard !aliases.isEmpty else {
+      throw EntityError.badDictionaryLine(path: path, line: number, "'\(id)' has no name or alias")
+    }
+    return (id, aliases)
+  }
+
+  /// The dictionary as TSV (`id<TAB>alias…`, one line per entity in the order given, same ids
+  /// merged), with tabs and line breaks inside fields replaced by spaces.
+  public func tsv(order ids: [String]) -> String {
+    var aliases: [String: [String]] = [:]
+    for entry in entries { aliases[entry.id, default: []].append(contentsOf: entry.aliases) }
+    func clean(_ s: String) -> String {
+      String(s.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 })
+    }
+    var out = ""
+    for id in ids {
+      var seen = Set<String>()
+      let list = (aliases[id] ?? []).map(clean).filter { seen.insert($0).inserted }
+      out += ([clean(id)] + list).joined(separator: "\t") + "\n"
+    }
+    return out
+  }
+
+  /// Reads a pair list: one pair per line, two entity ids separated by a tab (or, without a tab,
+  /// by whitespace). Returns the pairs as indices into `ids` (sorted entity ids), the number of
+  /// lines naming an id not in `ids`, and the file's hash.
+  public static func readPairs(path: String, ids: [String]) throws
+    -> (pairs: [(UInt32, UInt32)], unknown: Int, hash: String)
+  {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw EntityError.unreadable(path: path)
+    }
+    var index: [String: UInt32] = [:]
+    for (i, id) in ids.enumerated() { index[id] = UInt32(i) }
+    var pairs: [(UInt32, UInt32)] = []
+    var unknown = 0
+    let text = String(decoding: data, as: UTF8.self)
+    for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+      if line.allSatisfy(\.isWhitespace) { continue }
+      var fields = line.split(separator: "\t").map(String.init)
+      if fields.count == 1 { fields = line.split(whereSeparator: \.isWhitespace).map(String.init) }
+      guard fields.count == 2 else {
+        throw EntityError.badPairLine(path: path, line: n + 1)
+      }
+      guard let a = index[fields[0]], let b = index[fields[1]] else {
+        unknown += 1
+        continue
+      }
+      pairs.append((a, b))
+    }
+    return (pairs, unknown, String(XXH64.hash([UInt8](data), seed: 0), radix: 16))
+  }
+}
+
+/// Errors reading entity dictionaries and pair lists.
+public enum EntityError: Error, Sendable, Equatable, CustomStringConvertible {
+  case unreadable(path: String)
+  case badDictionaryLine(path: String, line: Int, String)
+  case emptyDictionary(path: String)
+  case badPairLine(path: String, line: Int)
+
+  public var description: String {
+    switch self {
+    case .unreadable(let path): "cannot read '\(path)'; check the path"
+    case .badDictionaryLine(let path, let line, let detail):
+      "'\(path)':\(line): \(detail); a dictionary line is 'id<TAB>name<TAB>alias…' (TSV) or "
+        + "{\"id\": …, \"aliases\": […]} (JSONL)"
+    case .emptyDictionary(let path): "'\(path)' holds no entities"
+    case .badPairLine(let path, let line):
+      "'\(path)':\(line): a pair line is two entity ids separated by a tab"
+    }
+  }
+}

@@ -1,0 +1,181 @@
+import TailscanStore
+public import TailscanText
+
+/// The count of one term, as `tailscan query` reports it.
+public struct TermCount: Sendable, Equatable {
+  /// `number`, `number-pair`, `number-triple`, `number-keyword`, `entity`, `entity-pair`.
+  public var kind: String
+  /// The terms, space-separated: pairs and triples in string order (`18 24`), a number–keyword
+  /// pair as number then keyword (`24 minute`), entities by id.
+  public var key: String
+  /// Occurrences (for entities, mentions; for entity pairs, documents containing both).
+  public var count: UInt64
+  public var documents: UInt64
+  public init(kind: String, key: String, count: UInt64, documents: UInt64) {
+    self.kind = kind
+    self.key = key
+    self.count = count
+    self.documents = documents
+  }
+}
+
+/// Looks up number terms and entities in a table directory.
+public final class TermLookup {
+  public let directory: String
+  private var numberTable: CountTable?
+  private var entityTable: CountTable?
+  private var matcher: EntityMatcher?
+
+  public init(directory: String) { self.directory = directory }
+
+  private func numbers() throws -> CountTable {
+    if let numberTable { return numberTable }
+    let table = try CountTable(directory: directory, family: .numbers)
+    numberTable = table
+    return table
+  }
+
+  private func entities() throws -> CountTable {
+    if let entityTable { return entityTable }
+    let table = try CountTable(directory: directory, family: .entities)
+    entityTable = table
+    return table
+  }
+
+  private func rules() throws -> NumberRules {
+    try numbers().manifest.settings.numbers ?? NumberRules()
+  }
+
+  /// Each of `values` (1 to 3 numbers), each pair of them, and with three, the triple.
+  public func numbers(_ values: [String]) throws -> [TermCount] {
+    precondition((1...3).contains(values.count))
+    let table = try numbers()
+    let rules = try rules()
+    let classifier = NumberClassifier(rules: rules)
+    for value in values {
+      let bytes = Array(value.utf8)
+      guard case .number = classifier.classify(bytes.span) else {
+        throw TermError.notANumber(value, maxDigits: rules.maxDigits)
+      }
+    }
+    func count(_ terms: [String], kind: String) throws -> TermCount {
+      let sorted = terms.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+      let counts = try table.counts(of: sorted.map { Array($0.utf8) })
+      return TermCount(
+        kind: kind, key: sorted.joined(separator: " "), count: counts.count,
+        documents: counts.documents)
+    }
+    var result = try values.map { try count([$0], kind: "number") }
+    for i in values.indices {
+      for j in values.indices where j > i {
+        result.append(try count([values[i], values[j]], kind: "number-pair"))
+      }
+    }
+    if values.count == 3 { result.append(try count(values, kind: "number-triple")) }
+    return result
+  }
+
+  /// The number–keyword pair; the keyword may be written as in text (`Minutes`).
+  public func numberKeyword(_ number: String, _ keyword: String) throws -> TermCount {
+    let table = try numbers()
+    let rules = try rules()
+    let classifier = NumberClassifier(rules: rules)
+    guard case .number = classifier.classify(Array(number.utf8).span) else {
+      throw TermError.notANumber(number, maxDigits: rules.maxDigits)
+    }
+    guard case .keyword(let index) = classifier.classify(Array(keyword.utf8).span) else {
+      throw TermError.notAKeyword(keyword, rules: rules)
+    }
+    let name = rules.keywords[index]
+    let counts = try table.counts(of: [Array(number.utf8), Array(name.utf8)])
+    return TermCount(
+      kind: "number-keyword", key: "\(number) \(name)", count: counts.count,
+      documents: counts.documents)
+  }
+
+  /// The table id of an entity given by id or, failing that, by one of its aliases.
+  func entityID(_ text: String) throws -> UInt32 {
+    let table = try entities()
+    if let id = try table.tokenID(Array(text.utf8)) { return id }
+    let matcher = try dictionary()
+    let found = matcher.entities(forAlias: text)
+    guard let first = found.first else { throw TermError.unknownEntity(text) }
+    guard found.count == 1 else {
+      throw TermError.ambiguousAlias(text, ids: found.map { matcher.entityIDs[Int($0)] })
+    }
+    return first
+  }
+
+  /// The dictionary kept in the table directory.
+  public func dictionary() throws -> EntityMatcher {
+    if let matcher { return matcher }
+    let table = try entities()
+    let loaded = try EntityDictionary.read(path: "\(directory)/\(Manifest.dictionaryFileName)")
+    let built = EntityMatcher(
+      entries: loaded.entries,
+      foldsCase: !(table.manifest.settings.entities?.caseSensitive ?? false))
+    matcher = built
+    return built
+  }
+
+  /// Entity `text` (an id or an alias): its mentions and documents.
+  public func entity(_ text: String) throws -> TermCount {
+    let table = try entities()
+    let id = try entityID(text)
+    let counts = try table.counts(ofIDs: [id])
+    return TermCount(
+      kind: "entity", key: String(decoding: try table.tokenBytes(id), as: UTF8.self),
+      count: counts.count, documents: counts.documents)
+  }
+
+  /// Splits `A:B` into two entities (at whichever ':' leaves two known entities).
+  public func pairIDs(_ spec: String) throws -> (UInt32, UInt32) {
+    let parts = spec.split(separator: ":", omittingEmptySubsequences: false)
+    for cut in 1..<max(1, parts.count) {
+      let a = parts[..<cut].joined(separator: ":")
+      let b = parts[cut...].joined(separator: ":")
+      if let x = try? entityID(a), let y = try? entityID(b) { return (x, y) }
+    }
+    guard parts.count >= 2 else { throw TermError.badPair(spec) }
+    throw TermError.unknownPair(spec)
+  }
+
+  /// Documents containing both entities of `A:B`.
+  public func pair(_ spec: String) throws -> TermCount {
+    let table = try entities()
+    let (a, b) = try pairIDs(spec)
+    let ids = [min(a, b), max(a, b)]
+    let names = try ids.map { String(decoding: try table.tokenBytes($0), as: UTF8.self) }
+    let counts = a == b ? try table.counts(ofIDs: [a]) : try table.counts(ofIDs: ids)
+    return TermCount(
+      kind: "entity-pair", key: names.joined(separator: " "),
+      count: a == b ? counts.documents : counts.count, documents: counts.documents)
+  }
+}
+
+/// Errors of term queries.
+public enum TermError: Error, Sendable, Equatable, CustomStringConvertible {
+  case notANumber(String, maxDigits: Int)
+  case notAKeyword(String, rules: NumberRules)
+  case unknownEntity(String)
+  case ambiguousAlias(String, ids: [String])
+  case badPair(String)
+  case unknownPair(String)
+
+  public var description: String {
+    switch self {
+    case .notANumber(let s, let digits):
+      "'\(s)' is not a number term (1 to \(digits) ASCII digits, nothing else)"
+    case .notAKeyword(let s, let rules):
+      "'\(s)' is not a keyword of these tables (units: \(rules.units.joined(separator: " ")); "
+        + "operators: \(rules.operators.joined(separator: " ")))"
+    case .unknownEntity(let s):
+      "'\(s)' is neither an entity id nor an alias in the dictionary these tables were counted with"
+    case .ambiguousAlias(let s, let ids):
+      "'\(s)' is an alias of several entities (\(ids.joined(separator: ", "))); give the id"
+    case .badPair(let s): "'\(s)' is not a pair; write it as 'ID1:ID2'"
+    case .unknownPair(let s):
+      "'\(s)' does not split into two known entities at a ':'; check the ids (or aliases)"
+    }
+  }
+}

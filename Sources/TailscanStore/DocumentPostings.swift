@@ -1,0 +1,120 @@
+internal import TailscanIO
+
+/// `entities-docs.tsd`: the documents that contain each entity, so that `tailscan docs` can
+/// show the evidence behind a count. Little-endian:
+///
+/// ```
+/// offset size field
+///      0    8 magic "TSDOCS\0\0"
+///      8    4 format version (1)
+///     12    4 line bits (a document id is shard << line bits | line)
+///     16    8 entity count n
+///     24    8 data offset (after the offsets)
+///     32    8 data length
+///     40    8 XXH64 of bytes 0..<40, seed 0
+///     48   16 reserved (0)
+///     64      (n + 1) u64 offsets into the data: entity e's list is [offset[e], offset[e + 1])
+///             then the data: per entity, its document ids ascending, as LEB128 deltas
+/// ```
+// @unchecked Sendable: the mapping is read-only after init.
+@safe
+public final class DocumentPostings: @unchecked Sendable {
+  public static let fileName = "entities-docs.tsd"
+  static let magic: UInt64 = 0x0000_5343_4F44_5354  // "TSDOCS\0\0"
+  static let headerSize = 64
+  private let file: MappedFile
+  public let entityCount: Int
+  private let dataOffset: Int
+  private let dataLength: Int
+
+  /// Writes `lists` (per entity, LEB128 deltas) to `path`.
+  static func write(_ lists: [[UInt8]], to path: String) throws {
+    let n = lists.count
+    var offsets = [UInt64](repeating: 0, count: n + 1)
+    var total = 0
+    for (e, list) in lists.enumerated() {
+      offsets[e] = UInt64(total)
+      total += list.count
+    }
+    offsets[n] = UInt64(total)
+    let dataOffset = headerSize + (n + 1) * 8
+    var header: [UInt8] = []
+    func put<T: FixedWidthInteger>(_ v: T) {
+      unsafe withUnsafeBytes(of: v.littleEndian) { unsafe header.append(contentsOf: $0) }
+    }
+    put(magic)
+    put(UInt32(1))
+    put(UInt32(DocumentID.lineBits))
+    put(UInt64(n))
+    put(UInt64(dataOffset))
+    put(UInt64(total))
+    put(XXH64.hash(header, seed: 0))
+    header.append(contentsOf: [UInt8](repeating: 0, count: headerSize - header.count))
+    var writer = try FileWriter(path: path)
+    try writer.write(bytes: header)
+    try writer.write(words: offsets)
+    for list in lists where !list.isEmpty { try writer.write(bytes: list) }
+    try writer.close()
+  }
+
+  /// Opens `path` and checks its header and sizes.
+  public init(path: String) throws {
+    let file = try MappedFile.table(path)
+    self.file = file
+    guard let base = unsafe file.base, file.size >= Self.headerSize else {
+      throw StoreError.corrupt(path: path, detail: "shorter than its header")
+    }
+    func u64(_ at: Int) -> UInt64 {
+      UInt64(littleEndian: unsafe base.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+    }
+    guard u64(0) == Self.magic else { throw StoreError.notATable(path: path) }
+    guard unsafe XXH64.hash(base, 40, seed: 0) == u64(40) else {
+      throw StoreError.corrupt(path: path, detail: "header checksum mismatch")
+    }
+    let n = u64(16)
+    let data = u64(24)
+    let length = u64(32)
+    guard n < UInt64(file.size) / 8, data == UInt64(Self.headerSize) + (n + 1) * 8,
+      data <= UInt64(file.size), length == UInt64(file.size) - data
+    else {
+      throw StoreError.corrupt(path: path, detail: "sizes do not match the file")
+    }
+    entityCount = Int(n)
+    dataOffset = Int(data)
+    dataLength = Int(length)
+  }
+
+  /// The ids of the documents containing `entity`, ascending.
+  public func documents(of entity: UInt32) throws -> [UInt64] {
+    guard Int(entity) < entityCount, let base = unsafe file.base else { return [] }
+    func u64(_ at: Int) -> UInt64 {
+      UInt64(littleEndian: unsafe base.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+    }
+    let start = u64(Self.headerSize + Int(entity) * 8)
+    let end = u64(Self.headerSize + Int(entity) * 8 + 8)
+    guard start <= end, end <= UInt64(dataLength) else {
+      throw StoreError.corrupt(path: file.path, detail: "posting offsets out of range")
+    }
+    var result: [UInt64] = []
+    var id: UInt64 = 0
+    var i = dataOffset + Int(start)
+    let stop = dataOffset + Int(end)
+    while i < stop {
+      var delta: UInt64 = 0
+      var shift: UInt64 = 0
+      while true {
+        guard i < stop, shift < 64 else {
+          throw StoreError.corrupt(path: file.path, detail: "a posting list is cut short")
+        }
+        let b = unsafe base.load(fromByteOffset: i, as: UInt8.self)
+        i += 1
+        delta |= UInt64(b & 0x7F) << shift
+        shift += 7
+        if b < 0x80 { break }
+      }
+      id &+= delta
+      result.append(id)
+    }
+    return result
+  }
+}

@@ -1,0 +1,162 @@
+public import TailscanText
+
+/// Counts dictionary entities over whitespace tokens (DESIGN §4): per entity its mentions and
+/// the documents containing it; per pair of entities the documents containing both (every pair
+/// that co-occurs, or only the pairs asked for); optionally the documents themselves.
+///
+/// Feed it documents as `beginDocument(id:)`, `add(token:)` per whitespace token,
+/// `endDocument()`. Tokens are mapped to alias-token ids as they come; a document's matches are
+/// found when it ends.
+public struct EntityCounter {
+  public let matcher: EntityMatcher
+  private var documentTokens: [UInt32] = []
+  private var scratch: [UInt8] = []
+  private var mentions: [UInt64]
+  private var documentCounts: [UInt64]
+  private var lastDocument: [UInt64]
+  /// Entities of the current document, in order of first match.
+  private var present: [UInt32] = []
+  let pairs: NGramBuilder
+  /// With a pair list: each entity's partners of higher id.
+  private let partners: [[UInt32]]?
+  private var pairKeys: [UInt64] = []
+  /// With document ids kept: per entity, the ids as LEB128 deltas.
+  private var postings: [[UInt8]]?
+  private var lastPosted: [UInt64]
+  private var documentID: UInt64 = 0
+  /// 1-based index of the current document (0 before the first).
+  public private(set) var documents: UInt64 = 0
+  /// Tokens seen.
+  public private(set) var tokens: UInt64 = 0
+
+  /// - Parameters:
+  ///   - pairList: count only these pairs (entity ids as in `matcher.entityIDs`); nil for all.
+  ///   - keepDocumentIDs: record the documents of each entity (for `tailscan docs`).
+  public init(
+    matcher: EntityMatcher, pairList: [(UInt32, UInt32)]? = nil, keepDocumentIDs: Bool = false,
+    sortBuffer: Int = 1 << 22
+  ) throws {
+    self.matcher = matcher
+    let n = matcher.entityIDs.count
+    mentions = [UInt64](repeating: 0, count: n)
+    documentCounts = mentions
+    lastDocument = mentions
+    if let pairList {
+      var partners = [[UInt32]](repeating: [], count: n)
+      for (a, b) in pairList where a != b { partners[Int(min(a, b))].append(max(a, b)) }
+      for i in partners.indices { partners[i] = Array(Set(partners[i])).sorted() }
+      self.partners = partners
+    } else {
+      partners = nil
+    }
+    postings = keepDocumentIDs ? [[UInt8]](repeating: [], count: n) : nil
+    lastPosted = keepDocumentIDs ? mentions : []
+    pairs = try NGramBuilder(order: 2, bufferRecords: sortBuffer)
+  }
+
+  /// Starts document `id` (ids must increase: `DocumentID.make(shard:line:)`).
+  public mutating func beginDocument(id: UInt64) throws(StoreError) {
+    try endDocument()
+    documents &+= 1
+    documentID = id
+  }
+
+  /// Adds the next whitespace token of the current document.
+  @inline(__always)
+  public mutating func add(token: Span<UInt8>) {
+    tokens &+= 1
+    if let id = matcher.tokenID(token, scratch: &scratch) { documentTokens.append(id) }
+  }
+
+  /// Finishes the current document: finds its entities and pairs.
+  public mutating func endDocument() throws(StoreError) {
+    if documentTokens.isEmpty { return }
+    let document = documents
+    let tokens = documentTokens
+    matcher.forEachMatch(in: tokens) { _, entities in
+      for entity in entities {
+        let e = Int(entity)
+        mentions[e] &+= 1
+        if lastDocument[e] != document {
+          lastDocument[e] = document
+          documentCounts[e] &+= 1
+          present.append(entity)
+        }
+      }
+    }
+    documentTokens.removeAll(keepingCapacity: true)
+    if present.isEmpty { return }
+    if postings != nil {
+      for entity in present {
+        let e = Int(entity)
+        var delta = documentID - lastPosted[e]
+        lastPosted[e] = documentID
+        while delta >= 0x80 {
+          postings![e].append(UInt8(delta & 0x7F) | 0x80)
+          delta >>= 7
+        }
+        postings![e].append(UInt8(delta))
+      }
+    }
+    if let partners {
+      for a in present {
+        for b in partners[Int(a)] where lastDocument[Int(b)] == document {
+          pairKeys.append(UInt64(a) << 32 | UInt64(b))
+        }
+      }
+    } else if present.count > 1 {
+      present.sort()
+      for i in 0..<(present.count - 1) {
+        for j in (i + 1)..<present.count {
+          pairKeys.append(UInt64(present[i]) << 32 | UInt64(present[j]))
+          if pairKeys.count >= 1 << 16 { try flushPairs() }
+        }
+      }
+    }
+    present.removeAll(keepingCapacity: true)
+    try flushPairs()
+  }
+
+  private mutating func flushPairs() throws(StoreError) {
+    if pairKeys.isEmpty { return }
+    try pairs.add(keys: pairKeys, document: documents)
+    pairKeys.removeAll(keepingCapacity: true)
+  }
+
+  /// Writes `entities-1.tsc` (every dictionary entity: mentions, documents), `entities-2.tsc`
+  /// (pairs: documents containing both) and, with document ids kept, `entities-docs.tsd`.
+  public mutating func writeTables(to directory: String, seed: UInt64) throws -> [TableSummary] {
+    try endDocument()
+    let ids = matcher.entityIDs.map { Array($0.utf8) }
+    let mentions = self.mentions
+    let documentCounts = self.documentCounts
+    var summaries = [
+      try unsafe CountTableWriter.writeVocabulary(
+        family: .entities, count: ids.count, to: directory, seed: seed
+      ) { entry, body in
+        unsafe ids[entry].withUnsafeBytes { raw in
+          unsafe body(raw, mentions[entry], documentCounts[entry])
+        }
+      }
+    ]
+    let rank = (0..<UInt32(ids.count)).map { $0 }
+    summaries.append(
+      try CountTableWriter.writeNGrams(
+        pairs, family: .entities, rank: rank, vocabularySize: ids.count, to: directory,
+        seed: seed))
+    if let postings {
+      try DocumentPostings.write(postings, to: "\(directory)/\(DocumentPostings.fileName)")
+    }
+    return summaries
+  }
+}
+
+/// A document's global id: its shard's index (in path order) and its line number.
+public enum DocumentID {
+  public static let lineBits: UInt64 = 40
+  public static func make(shard: Int, line: Int) -> UInt64 {
+    UInt64(shard) << lineBits | UInt64(line)
+  }
+  public static func shard(_ id: UInt64) -> Int { Int(id >> lineBits) }
+  public static func line(_ id: UInt64) -> Int { Int(id & (1 << lineBits - 1)) }
+}
