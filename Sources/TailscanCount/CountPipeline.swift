@@ -18,9 +18,6 @@ public enum CountPipeline {
     guard !shards.isEmpty else { throw CountError.noShards(paths: request.inputs) }
     let bytesTotal = shards.reduce(0) { $0 + $1.size }
 
-    // With '--no-ngrams' the n-gram counter is made but never fed nor written.
-    var counter = try NGramCounter(maxOrder: request.ngrams ? request.maxOrder : 1)
-    var numbers = try request.numbers.map { try NumberCounter(rules: $0) }
     var dictionary: EntityDictionary?
     var entities: EntityCounter?
     var entitySettings: Manifest.EntitySettings?
@@ -48,19 +45,10 @@ public enum CountPipeline {
         keepDocumentIDs: options.keepDocumentIDs)
       dictionary = loaded
     }
-    // Number terms and entities are over whitespace tokens: one pass serves all counters when
-    // n-grams use them too.
-    let nGramTokenizer: Tokenizer? = request.ngrams ? request.tokenizer : nil
-    let targeted = numbers != nil || entities != nil
-    let sharedPass = nGramTokenizer == .whitespace || !targeted
-    /// Tokens so far: of the n-gram tokenizer, or whitespace tokens without n-grams.
-    func tokenCount() -> UInt64 {
-      request.ngrams ? counter.tokens : numbers?.tokens ?? entities?.tokens ?? 0
-    }
+    var counters = try Counters(request: request, entities: entities)
     var totals = Manifest.Totals()
     var inputs: [Manifest.Input] = []
     var skipped: [Manifest.SkippedLine] = []
-    var scratch: [UInt8] = []
     var bytesDone = 0
     var lastReport = start
 
@@ -77,7 +65,7 @@ public enum CountPipeline {
         path: shard.path, bytes: shard.size, modificationTime: shard.modificationTime,
         compression: reader.isGzip ? "gzip" : "none", uncompressedBytes: 0, lines: 0,
         documents: 0, tokens: 0, skippedLines: 0, blankLines: 0)
-      let tokensBefore = tokenCount()
+      let tokensBefore = counters.tokens
       /// Counts a skipped line, and lists the first ones.
       func skip(_ lineNumber: Int, reason: String, message: String) {
         input.skippedLines += 1
@@ -101,30 +89,7 @@ public enum CountPipeline {
         }
         do {
           let isDocument = try extractor.extract(from: line) { text in
-            if nGramTokenizer != nil { try counter.beginDocument() }
-            try numbers?.beginDocument()
-            try entities?.beginDocument(id: DocumentID.make(shard: shardIndex, line: lineNumber))
-            if sharedPass {
-              try (nGramTokenizer ?? .whitespace).forEachToken(in: text, scratch: &scratch) {
-                token in
-                if nGramTokenizer != nil { try counter.add(token: token) }
-                try numbers?.add(token: token)
-                entities?.add(token: token)
-              }
-            } else {
-              if let nGramTokenizer {
-                try nGramTokenizer.forEachToken(in: text, scratch: &scratch) { token in
-                  try counter.add(token: token)
-                }
-              }
-              try Tokenizer.whitespace.forEachToken(in: text, scratch: &scratch) { token in
-                try numbers?.add(token: token)
-                entities?.add(token: token)
-              }
-            }
-            if nGramTokenizer != nil { try counter.endDocument() }
-            try numbers?.endDocument()
-            try entities?.endDocument()
+            try counters.count(text, id: DocumentID.make(shard: shardIndex, line: lineNumber))
           }
           if isDocument { input.documents += 1 } else { input.blankLines += 1 }
         } catch let error as LineError {
@@ -147,7 +112,7 @@ public enum CountPipeline {
         }
       }
       input.uncompressedBytes = reader.uncompressedBytes
-      input.tokens = tokenCount() - tokensBefore
+      input.tokens = counters.tokens - tokensBefore
       totals.replacedSurrogates += extractor.replacedSurrogates
       bytesDone += shard.size
       totals.add(input)
@@ -174,13 +139,9 @@ public enum CountPipeline {
     report(finished: false)
     let output = try OutputDirectory(path: request.output, overwrite: request.overwrite)
     let directory = output.temporaryPath
-    var tables = request.ngrams ? try counter.writeTables(to: directory) : []
-    if var counter = numbers {
-      tables += try counter.writeTables(to: directory, seed: NGramCounter.defaultSeed)
-    }
-    if var counter = entities {
-      tables += try counter.writeTables(to: directory, seed: NGramCounter.defaultSeed)
-      try dictionary!.tsv(order: counter.matcher.entityIDs).write(
+    let tables = try counters.writeTables(to: directory)
+    if let dictionary, let matcher = counters.entities?.matcher {
+      try dictionary.tsv(order: matcher.entityIDs).write(
         toFile: output.file(Manifest.dictionaryFileName), atomically: false, encoding: .utf8)
     }
     let manifest = Manifest(

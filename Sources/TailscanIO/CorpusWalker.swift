@@ -52,9 +52,8 @@ public enum CorpusWalker {
 
   /// Whether `dir` is a table directory written by `tailscan count` (never corpus input).
   public static func isTableDirectory(_ dir: String) throws(IOError) -> Bool {
-    let manifest = try Syscalls.status("\(dir)/manifest.json")
-    let table = try Syscalls.status("\(dir)/order-1.tsc")
-    return manifest != nil && table != nil
+    guard try Syscalls.status("\(dir)/manifest.json") != nil else { return false }
+    return OutputDirectory.isTableListing(try Syscalls.directoryEntries(dir), strict: false)
   }
 
   private static func walk(

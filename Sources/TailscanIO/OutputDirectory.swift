@@ -31,10 +31,20 @@ public struct OutputDirectory: ~Copyable {
     guard status.isDirectory else { throw .refuseToReplace(path: path) }
     let entries = try Syscalls.directoryEntries(path)
     if entries.isEmpty { return }
-    let isTable =
-      entries.contains("manifest.json") && entries.contains("order-1.tsc")
-      && entries.allSatisfy { $0 == "manifest.json" || ($0.hasPrefix("order-") && $0.hasSuffix(".tsc")) }
-    if !isTable { throw .refuseToReplace(path: path) }
+    if !isTableListing(entries, strict: true) { throw .refuseToReplace(path: path) }
+  }
+
+  /// Whether a directory's `entries` are those of a table directory: `manifest.json` and a
+  /// vocabulary table (`order-1.tsc`, `numbers-1.tsc`, …); with `strict`, nothing else but
+  /// table files, posting lists and the kept entity dictionary.
+  static func isTableListing(_ entries: [String], strict: Bool) -> Bool {
+    guard entries.contains("manifest.json"), entries.contains(where: { $0.hasSuffix("-1.tsc") })
+    else { return false }
+    return !strict
+      || entries.allSatisfy {
+        $0 == "manifest.json" || $0.hasSuffix(".tsc") || $0.hasSuffix(".tsd")
+          || $0 == "entities-dictionary.tsv"
+      }
   }
 
   /// The temporary path of a file named `name` in the directory.

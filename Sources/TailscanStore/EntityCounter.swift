@@ -11,10 +11,10 @@ public struct EntityCounter {
   public let matcher: EntityMatcher
   private var documentTokens: [UInt32] = []
   private var scratch: [UInt8] = []
-  private var mentions: [UInt64]
-  private var documentCounts: [UInt64]
-  private var lastDocument: [UInt64]
-  /// Entities of the current document, in order of first match.
+  /// Per entity, side by side (one cache line): mentions, documents, the last document seen.
+  private var stats: [UInt64]
+  /// Entities of the current document's mentions, and each once, in order of first mention.
+  private var matched: [UInt32] = []
   private var present: [UInt32] = []
   let pairs: NGramBuilder
   /// With a pair list: each entity's partners of higher id.
@@ -38,9 +38,7 @@ public struct EntityCounter {
   ) throws {
     self.matcher = matcher
     let n = matcher.entityIDs.count
-    mentions = [UInt64](repeating: 0, count: n)
-    documentCounts = mentions
-    lastDocument = mentions
+    stats = [UInt64](repeating: 0, count: 3 * n)
     if let pairList {
       var partners = [[UInt32]](repeating: [], count: n)
       for (a, b) in pairList where a != b { partners[Int(min(a, b))].append(max(a, b)) }
@@ -50,13 +48,14 @@ public struct EntityCounter {
       partners = nil
     }
     postings = keepDocumentIDs ? [[UInt8]](repeating: [], count: n) : nil
-    lastPosted = keepDocumentIDs ? mentions : []
+    lastPosted = keepDocumentIDs ? [UInt64](repeating: 0, count: n) : []
     pairs = try NGramBuilder(order: 2, bufferRecords: sortBuffer)
   }
 
   /// Starts document `id` (ids must increase: `DocumentID.make(shard:line:)`).
   public mutating func beginDocument(id: UInt64) throws(StoreError) {
     try endDocument()
+    precondition(id >= documentID || documents == 0, "document ids must increase")
     documents &+= 1
     documentID = id
   }
@@ -72,16 +71,15 @@ public struct EntityCounter {
   public mutating func endDocument() throws(StoreError) {
     if documentTokens.isEmpty { return }
     let document = documents
-    let tokens = documentTokens
-    matcher.forEachMatch(in: tokens) { _, entities in
-      for entity in entities {
-        let e = Int(entity)
-        mentions[e] &+= 1
-        if lastDocument[e] != document {
-          lastDocument[e] = document
-          documentCounts[e] &+= 1
-          present.append(entity)
-        }
+    matched.removeAll(keepingCapacity: true)
+    matcher.appendMatches(in: documentTokens, to: &matched)
+    for entity in matched {
+      let e = 3 * Int(entity)
+      stats[e] &+= 1
+      if stats[e + 2] != document {
+        stats[e + 2] = document
+        stats[e + 1] &+= 1
+        present.append(entity)
       }
     }
     documentTokens.removeAll(keepingCapacity: true)
@@ -100,7 +98,7 @@ public struct EntityCounter {
     }
     if let partners {
       for a in present {
-        for b in partners[Int(a)] where lastDocument[Int(b)] == document {
+        for b in partners[Int(a)] where stats[3 * Int(b) + 2] == document {
           pairKeys.append(UInt64(a) << 32 | UInt64(b))
         }
       }
@@ -128,14 +126,13 @@ public struct EntityCounter {
   public mutating func writeTables(to directory: String, seed: UInt64) throws -> [TableSummary] {
     try endDocument()
     let ids = matcher.entityIDs.map { Array($0.utf8) }
-    let mentions = self.mentions
-    let documentCounts = self.documentCounts
+    let stats = self.stats
     var summaries = [
       try unsafe CountTableWriter.writeVocabulary(
         family: .entities, count: ids.count, to: directory, seed: seed
       ) { entry, body in
         unsafe ids[entry].withUnsafeBytes { raw in
-          unsafe body(raw, mentions[entry], documentCounts[entry])
+          unsafe body(raw, stats[3 * entry], stats[3 * entry + 1])
         }
       }
     ]

@@ -18,6 +18,9 @@ public struct EntityNormalizer: Sendable {
       || (b >= 0x7B && b <= 0x7E)
   }
 
+  /// `isASCIIPunctuation` for every byte (false for non-ASCII bytes).
+  static let asciiPunctuation: [Bool] = (0..<256).map { isASCIIPunctuation(UInt8($0)) }
+
   static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {
     if scalar.isASCII { return isASCIIPunctuation(UInt8(scalar.value)) }
     switch scalar.properties.generalCategory {
@@ -128,18 +131,14 @@ public struct EntityMatcher: Sendable {
   public let entityIDs: [String]
   public let aliasCount: Int
   public let normalizer: EntityNormalizer
-  /// Normalized alias tokens: bytes back to back, starts (one more than tokens), hashes.
-  private let tokenBytes: [UInt8]
-  private let tokenStarts: [Int]
-  /// Open-addressing index of token ids + 1 by hash.
-  private let tokenSlots: [UInt32]
-  private let tokenHashes: [UInt64]
-  private let tokenMask: Int
+  /// Normalized alias tokens and their ids.
+  private let tokenTable: TokenTable
   /// Trie: the node after each alias token from the root (-1 if none), and deeper edges.
-  private let rootChild: [Int32]
-  private let children: [UInt64: UInt32]
-  /// The entities an alias ending at a node names: `terminal[node]..<terminal[node + 1]`.
-  private let terminal: [Int]
+  private let children: EdgeTable
+  /// Per node: the entities an alias ending there names (`payload << 32 | count << 1`, the
+  /// payload being the entity itself when there is one, else a start in `terminalEntities`),
+  /// and bit 0 set if longer aliases go on from it. Node t + 1 is the root's child by token t.
+  private let nodeInfo: [UInt64]
   private let terminalEntities: [UInt32]
 
   /// Token id of tokens in no alias.
@@ -199,178 +198,330 @@ public struct EntityMatcher: Sendable {
     aliasCount = aliases
     self.normalizer = normalizer
 
-    var bytes: [UInt8] = []
-    var starts: [Int] = [0]
-    var hashes: [UInt64] = []
-    var size = 16
-    while size < tokenList.count * 2 { size <<= 1 }
-    var slots = [UInt32](repeating: 0, count: size)
-    for (t, token) in tokenList.enumerated() {
-      bytes.append(contentsOf: token)
-      starts.append(bytes.count)
-      let h = Self.hash(token.span)
-      hashes.append(h)
-      var i = Int(truncatingIfNeeded: h) & (size - 1)
-      while slots[i] != 0 { i = (i + 1) & (size - 1) }
-      slots[i] = UInt32(t + 1)
-    }
-    tokenBytes = bytes
-    tokenStarts = starts
-    tokenHashes = hashes
-    tokenSlots = slots
-    tokenMask = size - 1
+    tokenTable = TokenTable(tokenList)
 
-    var root = [Int32](repeating: -1, count: tokenList.count)
-    var deeper: [UInt64: UInt32] = [:]
-    for (edge, child) in edges {
+    // Renumber nodes: the root's child by token t is node t + 1 (whether or not an alias
+    // starts with t), so a token's id leads straight to its node; deeper nodes follow.
+    let rootNodes = tokenList.count + 1
+    var renumbered = [Int](repeating: -1, count: nodes)
+    renumbered[0] = 0
+    var next = rootNodes
+    for (edge, child) in edges.sorted(by: { $0.value < $1.value }) {
       if edge >> 32 == 0 {
-        root[Int(edge & 0xFFFF_FFFF)] = Int32(child)
+        renumbered[Int(child)] = Int(edge & 0xFFFF_FFFF) + 1
       } else {
-        deeper[edge] = child
+        renumbered[Int(child)] = next
+        next += 1
       }
     }
-    rootChild = root
-    children = deeper
-    var terminal = [Int](repeating: 0, count: nodes + 1)
-    var entities: [UInt32] = []
-    for node in 0..<nodes {
-      terminal[node] = entities.count
-      if let list = named[node] { entities.append(contentsOf: list.sorted()) }
+    let nodeCount = next
+    var deeper: [UInt64: UInt32] = [:]
+    var hasChildren = [Bool](repeating: false, count: nodeCount)
+    for (edge, child) in edges where edge >> 32 != 0 {
+      let parent = renumbered[Int(edge >> 32)]
+      deeper[UInt64(parent) << 32 | (edge & 0xFFFF_FFFF)] = UInt32(renumbered[Int(child)])
+      hasChildren[parent] = true
     }
-    terminal[nodes] = entities.count
-    self.terminal = terminal
+    children = EdgeTable(deeper)
+    var info = [UInt64](repeating: 0, count: nodeCount)
+    var entities: [UInt32] = []
+    for (old, list) in named {
+      let node = renumbered[old]
+      let sorted = list.sorted()
+      let payload: UInt64
+      if sorted.count == 1 {
+        payload = UInt64(sorted[0])
+      } else {
+        payload = UInt64(entities.count)
+        entities += sorted
+      }
+      info[node] = payload << 32 | UInt64(sorted.count) << 1
+    }
+    for node in 0..<nodeCount where hasChildren[node] { info[node] |= 1 }
+    nodeInfo = info
     terminalEntities = entities
   }
 
-  /// FNV-1a, folded.
+  /// The entities named at node `info`: one inline, or a range of `terminalEntities`.
   @inline(__always)
-  static func hash(_ bytes: Span<UInt8>) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for i in bytes.indices { h = (h ^ UInt64(bytes[i])) &* 0x100_0000_01b3 }
-    return h ^ h >> 31
+  private func forEachEntity(_ info: UInt64, _ body: (UInt32) throws -> Void) rethrows {
+    let count = Int(info & 0xFFFF_FFFF) >> 1
+    let payload = Int(info >> 32)
+    if count == 1 {
+      try body(UInt32(payload))
+    } else {
+      for k in payload..<(payload + count) { try body(terminalEntities[k]) }
+    }
   }
 
   /// Distinct normalized tokens in aliases.
-  public var tokenCount: Int { tokenStarts.count - 1 }
+  public var tokenCount: Int { tokenTable.count }
 
-  /// The id of normalized token `bytes`, or `unknown`.
+  /// MurmurHash3's 64-bit finalizer: every input bit reaches the low bits used as a slot.
   @inline(__always)
-  func lookup(_ bytes: Span<UInt8>, hash h: UInt64) -> UInt32 {
-    var i = Int(truncatingIfNeeded: h) & tokenMask
-    while true {
-      let slot = tokenSlots[i]
-      if slot == 0 { return Self.unknown }
-      let t = Int(slot - 1)
-      if tokenHashes[t] == h {
-        let start = tokenStarts[t]
-        if tokenStarts[t + 1] - start == bytes.count {
-          var same = true
-          for k in bytes.indices where same { same = tokenBytes[start + k] == bytes[k] }
-          if same { return UInt32(t) }
-        }
-      }
-      i = (i + 1) & tokenMask
-    }
+  static func finish(_ key: UInt64) -> UInt64 {
+    var h = key
+    h = (h ^ h >> 33) &* 0xff51_afd7_ed55_8ccd
+    h = (h ^ h >> 33) &* 0xc4ce_b9fe_1a85_ec53
+    return h ^ h >> 33
   }
 
   /// What one whitespace token of the text is: `unknown`, the id of an alias token, or nil if
   /// it is nothing but punctuation (and so is skipped). `scratch` is reused storage.
   @inline(__always)
   public func tokenID(_ token: Span<UInt8>, scratch: inout [UInt8]) -> UInt32? {
-    // Fast path: ASCII, normalized on the fly.
+    // Fast path: ASCII of at most 16 bytes, normalized on the fly.
+    let punctuation = EntityNormalizer.asciiPunctuation
     var start = 0
     var end = token.count
-    var ascii = true
-    for i in token.indices where token[i] >= 0x80 {
-      ascii = false
-      break
-    }
-    if ascii {
-      while start < end && EntityNormalizer.isASCIIPunctuation(token[start]) { start += 1 }
-      while end > start && EntityNormalizer.isASCIIPunctuation(token[end - 1]) { end -= 1 }
-      if start == end { return nil }
+    while start < end && punctuation[Int(token[start])] { start += 1 }
+    while end > start && punctuation[Int(token[end - 1])] { end -= 1 }
+    let n = end - start
+    if n <= 16 {
       let fold = normalizer.foldsCase
-      var h: UInt64 = 0xcbf2_9ce4_8422_2325
-      for i in start..<end {
-        let b = token[i]
-        h = (h ^ UInt64(fold && b &- 0x41 < 26 ? b | 0x20 : b)) &* 0x100_0000_01b3
+      var h = TokenTable.seed
+      var any: UInt8 = 0
+      var w0: UInt64 = 0
+      var w1: UInt64 = 0
+      for k in 0..<n {
+        var b = token[start + k]
+        any |= b
+        if fold && b &- 0x41 < 26 { b |= 0x20 }
+        h = (h ^ UInt64(b)) &* TokenTable.prime
+        if k < 8 { w0 |= UInt64(b) << UInt64(8 * k) } else { w1 |= UInt64(b) << UInt64(8 * (k - 8)) }
       }
-      h ^= h >> 31
-      var i = Int(truncatingIfNeeded: h) & tokenMask
-      let n = end - start
-      while true {
-        let slot = tokenSlots[i]
-        if slot == 0 { return Self.unknown }
-        let t = Int(slot - 1)
-        if tokenHashes[t] == h {
-          let s = tokenStarts[t]
-          if tokenStarts[t + 1] - s == n {
-            var same = true
-            for k in 0..<n where same {
-              let b = token[start + k]
-              same = tokenBytes[s + k] == (fold && b &- 0x41 < 26 ? b | 0x20 : b)
-            }
-            if same { return UInt32(t) }
-          }
-        }
-        i = (i + 1) & tokenMask
+      if any < 0x80 {
+        if n == 0 { return nil }
+        return tokenTable.find(hash: Self.finish(h), w0, w1, length: n)
       }
     }
     guard normalizer.normalize(token, into: &scratch) else { return nil }
-    let span = scratch.span
-    return lookup(span, hash: Self.hash(span))
+    return tokenTable.find(scratch.span)
   }
 
   /// The entities that have `alias` (normalized the same way) as a whole alias.
   public func entities(forAlias alias: String) -> [UInt32] {
     var node = -1
     for token in normalizer.tokens(of: alias) {
-      let t = lookup(token.span, hash: Self.hash(token.span))
+      let t = tokenTable.find(token.span)
       if t == Self.unknown { return [] }
       if node < 0 {
-        node = Int(rootChild[Int(t)])
-        if node < 0 { return [] }
+        node = Int(t) + 1
       } else {
-        guard let child = children[UInt64(node) << 32 | UInt64(t)] else { return [] }
-        node = Int(child)
+        node = nodeInfo[node] & 1 == 0 ? -1 : children[UInt64(node) << 32 | UInt64(t)]
+        if node < 0 { return [] }
       }
     }
-    return node < 0 ? [] : Array(terminalEntities[terminal[node]..<terminal[node + 1]])
+    guard node >= 0 else { return [] }
+    var result: [UInt32] = []
+    forEachEntity(nodeInfo[node]) { result.append($0) }
+    return result
   }
 
   /// Calls `body` with each match in `tokens` (ids from `tokenID`): the token range and the
   /// entities named, leftmost first, longest first, not overlapping.
   public func forEachMatch(
-    in tokens: [UInt32], _ body: (Range<Int>, ArraySlice<UInt32>) throws -> Void
+    in tokens: [UInt32], _ body: (Range<Int>, [UInt32]) throws -> Void
   ) rethrows {
+    try forEachMatchNode(in: tokens) { range, info in
+      var entities: [UInt32] = []
+      forEachEntity(info) { entities.append($0) }
+      try body(range, entities)
+    }
+  }
+
+  /// Appends the entities of every match in `tokens` to `entities` (one per mention).
+  public func appendMatches(in tokens: [UInt32], to entities: inout [UInt32]) {
+    forEachMatchNode(in: tokens) { _, info in
+      forEachEntity(info) { entities.append($0) }
+    }
+  }
+
+  /// Calls `body` with the token range and node info of each match.
+  @inline(__always)
+  private func forEachMatchNode(in tokens: [UInt32], _ body: (Range<Int>, UInt64) throws -> Void)
+    rethrows
+  {
     let n = tokens.count
     var i = 0
     while i < n {
       let first = tokens[i]
-      guard first != Self.unknown, rootChild[Int(first)] >= 0 else {
+      if first == Self.unknown {
         i += 1
         continue
       }
-      var node = Int(rootChild[Int(first)])
-      var best = terminal[node] < terminal[node + 1] ? node : -1
+      var node = Int(first) + 1
+      var info = nodeInfo[node]
+      var best: UInt64 = info >> 1 != 0 ? info : 0
       var bestEnd = i + 1
       var j = i + 1
-      while j < n, tokens[j] != Self.unknown,
-        let child = children[UInt64(node) << 32 | UInt64(tokens[j])]
-      {
-        node = Int(child)
+      while info & 1 != 0 && j < n && tokens[j] != Self.unknown {
+        node = children[UInt64(node) << 32 | UInt64(tokens[j])]
+        if node < 0 { break }
+        info = nodeInfo[node]
         j += 1
-        if terminal[node] < terminal[node + 1] {
-          best = node
+        if info >> 1 != 0 {
+          best = info
           bestEnd = j
         }
       }
-      if best >= 0 {
-        try body(i..<bestEnd, terminalEntities[terminal[best]..<terminal[best + 1]])
+      if best != 0 {
+        try body(i..<bestEnd, best)
         i = bestEnd
       } else {
         i += 1
       }
+    }
+  }
+}
+
+/// Trie edges below the root: open addressing on `node << 32 | token`.
+struct EdgeTable: Sendable {
+  private let keys: [UInt64]
+  private let values: [Int32]
+  private let mask: Int
+
+  init(_ edges: [UInt64: UInt32]) {
+    var size = 16
+    while size < edges.count * 2 { size <<= 1 }
+    var keys = [UInt64](repeating: UInt64.max, count: size)
+    var values = [Int32](repeating: -1, count: size)
+    for (key, value) in edges {
+      var i = Self.slot(key, size - 1)
+      while keys[i] != UInt64.max { i = (i + 1) & (size - 1) }
+      keys[i] = key
+      values[i] = Int32(value)
+    }
+    self.keys = keys
+    self.values = values
+    mask = size - 1
+  }
+
+  @inline(__always)
+  static func slot(_ key: UInt64, _ mask: Int) -> Int {
+    Int(truncatingIfNeeded: EntityMatcher.finish(key)) & mask
+  }
+
+  /// The child, or -1.
+  @inline(__always)
+  subscript(key: UInt64) -> Int {
+    var i = Self.slot(key, mask)
+    while true {
+      let k = keys[i]
+      if k == key { return Int(values[i]) }
+      if k == UInt64.max { return -1 }
+      i = (i + 1) & mask
+    }
+  }
+}
+
+/// Normalized alias tokens → ids: open addressing over 8-byte slots (hash tag and id), each
+/// token's first 16 bytes and length in one entry, and a bit filter in front, so that a token
+/// in no alias (most of them) costs one probe of a small bit array.
+struct TokenTable: Sendable {
+  static let seed: UInt64 = 0xcbf2_9ce4_8422_2325
+  static let prime: UInt64 = 0x100_0000_01b3
+  /// `tag << 32 | id + 1`, 0 for empty.
+  private let slots: [UInt64]
+  private let slotMask: Int
+  private let filter: [UInt64]
+  private let filterMask: Int
+  /// Per token: bytes 0..<8, bytes 8..<16 (little-endian, zero-padded), length.
+  private let entries: [UInt64]
+  /// Tokens longer than 16 bytes, whole: bytes back to back, and starts (0 for short tokens).
+  private let longBytes: [UInt8]
+  private let longStarts: [Int]
+  let count: Int
+
+  init(_ tokens: [[UInt8]]) {
+    count = tokens.count
+    var size = 16
+    while size < tokens.count * 2 { size <<= 1 }
+    var filterBits = 1 << 16
+    while filterBits < tokens.count * 16 { filterBits <<= 1 }
+    var slots = [UInt64](repeating: 0, count: size)
+    var filter = [UInt64](repeating: 0, count: filterBits / 64)
+    var entries: [UInt64] = []
+    var longBytes: [UInt8] = []
+    var longStarts: [Int] = []
+    for (t, token) in tokens.enumerated() {
+      let h = Self.hash(token.span)
+      var i = Int(truncatingIfNeeded: h) & (size - 1)
+      while slots[i] != 0 { i = (i + 1) & (size - 1) }
+      slots[i] = (h >> 32) << 32 | UInt64(t + 1)
+      let bit = Int(truncatingIfNeeded: h >> 20) & (filterBits - 1)
+      filter[bit >> 6] |= 1 << UInt64(bit & 63)
+      let (w0, w1) = Self.words(token.span)
+      entries += [w0, w1, UInt64(token.count)]
+      longStarts.append(longBytes.count)
+      if token.count > 16 { longBytes += token }
+    }
+    longStarts.append(longBytes.count)
+    self.slots = slots
+    slotMask = size - 1
+    self.filter = filter
+    filterMask = filterBits - 1
+    self.entries = entries
+    self.longBytes = longBytes
+    self.longStarts = longStarts
+  }
+
+  static func hash(_ bytes: Span<UInt8>) -> UInt64 {
+    var h = seed
+    for i in bytes.indices { h = (h ^ UInt64(bytes[i])) &* prime }
+    return EntityMatcher.finish(h)
+  }
+
+  /// The first 16 bytes as two little-endian words.
+  static func words(_ bytes: Span<UInt8>) -> (UInt64, UInt64) {
+    var w0: UInt64 = 0
+    var w1: UInt64 = 0
+    for k in 0..<min(16, bytes.count) {
+      if k < 8 { w0 |= UInt64(bytes[k]) << UInt64(8 * k) } else { w1 |= UInt64(bytes[k]) << UInt64(8 * (k - 8)) }
+    }
+    return (w0, w1)
+  }
+
+  /// The id of a token of at most 16 bytes given by its hash and words, or `unknown`.
+  @inline(__always)
+  func find(hash h: UInt64, _ w0: UInt64, _ w1: UInt64, length: Int) -> UInt32 {
+    let bit = Int(truncatingIfNeeded: h >> 20) & filterMask
+    if filter[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { return EntityMatcher.unknown }
+    let tag = h >> 32
+    var i = Int(truncatingIfNeeded: h) & slotMask
+    while true {
+      let slot = slots[i]
+      if slot == 0 { return EntityMatcher.unknown }
+      if slot >> 32 == tag {
+        let t = Int(slot & 0xFFFF_FFFF) - 1
+        if entries[3 * t] == w0 && entries[3 * t + 1] == w1 && entries[3 * t + 2] == UInt64(length) {
+          return UInt32(t)
+        }
+      }
+      i = (i + 1) & slotMask
+    }
+  }
+
+  /// The id of normalized token `bytes`, or `unknown`.
+  func find(_ bytes: Span<UInt8>) -> UInt32 {
+    let h = Self.hash(bytes)
+    let (w0, w1) = Self.words(bytes)
+    if bytes.count <= 16 { return find(hash: h, w0, w1, length: bytes.count) }
+    let tag = h >> 32
+    var i = Int(truncatingIfNeeded: h) & slotMask
+    while true {
+      let slot = slots[i]
+      if slot == 0 { return EntityMatcher.unknown }
+      if slot >> 32 == tag {
+        let t = Int(slot & 0xFFFF_FFFF) - 1
+        let s = longStarts[t]
+        if entries[3 * t + 2] == UInt64(bytes.count) && longStarts[t + 1] - s == bytes.count {
+          var same = true
+          for k in bytes.indices where same { same = longBytes[s + k] == bytes[k] }
+          if same { return UInt32(t) }
+        }
+      }
+      i = (i + 1) & slotMask
     }
   }
 }

@@ -88,8 +88,10 @@ public struct NumberClassifier: Sendable {
   private let slots: [Int]
   private let mask: Int
   private let longestForm: Int
-  /// Whether a byte can start a keyword form (either case for units).
+  /// Whether a byte can start a keyword form (either case for units), and whether two
+  /// ASCII-lower-cased bytes can start one: most tokens stop at these.
   private let starts: [Bool]
+  private let prefixes: [Bool]
 
   public init(rules: NumberRules) {
     precondition(rules.maxDigits >= 1 && rules.maxDigits <= NumberRules.digitLimit)
@@ -108,6 +110,7 @@ public struct NumberClassifier: Sendable {
     while size < forms.count * 4 { size <<= 1 }
     var slots = [Int](repeating: 0, count: size)
     var starts = [Bool](repeating: false, count: 256)
+    var prefixes = [Bool](repeating: false, count: 1 << 16)
     for (f, form) in forms.enumerated() {
       var i = Self.hash(form.bytes.span, lowered: true) & (size - 1)
       while slots[i] != 0 { i = (i + 1) & (size - 1) }
@@ -115,12 +118,16 @@ public struct NumberClassifier: Sendable {
       let first = form.bytes[0]
       starts[Int(first)] = true
       if form.foldsCase { starts[Int(Self.upper(first))] = true }
+      if form.bytes.count >= 2 {
+        prefixes[Int(Self.lower(first)) << 8 | Int(Self.lower(form.bytes[1]))] = true
+      }
     }
     self.forms = forms
     self.slots = slots
     mask = size - 1
     longestForm = forms.map(\.bytes.count).max() ?? 0
     self.starts = starts
+    self.prefixes = prefixes
   }
 
   @inline(__always)
@@ -149,6 +156,9 @@ public struct NumberClassifier: Sendable {
       return .number(code: NumberCode.encode(token))
     }
     if n > longestForm || !starts[Int(first)] { return .other }
+    if n >= 2 && !prefixes[Int(Self.lower(first)) << 8 | Int(Self.lower(token[1]))] {
+      return .other
+    }
     return keyword(token)
   }
 

@@ -1,0 +1,83 @@
+import TailscanStore
+import TailscanText
+
+/// Everything one run counts, fed one document at a time.
+///
+/// One mutating method per document keeps the per-token work inside a single exclusive access
+/// (a counter captured by the closures of the read loop would be checked at every token).
+/// Number terms and entities are over whitespace tokens: when n-grams use them too, one pass
+/// over the tokens serves every counter.
+struct Counters: ~Copyable {
+  /// With '--no-ngrams' the n-gram counter is made but never fed nor written.
+  var ngrams: NGramCounter
+  let nGramTokenizer: Tokenizer?
+  var numbers: NumberCounter?
+  var entities: EntityCounter?
+  private var scratch: [UInt8]
+  private let sharedPass: Bool
+  /// Whether `numbers` and `entities` are set (tested once: comparing them with nil copies).
+  private let hasNumbers: Bool
+  private let hasEntities: Bool
+
+  init(request: CountRequest, entities: EntityCounter?) throws {
+    let numbers = try request.numbers.map { try NumberCounter(rules: $0) }
+    let ngrams = try NGramCounter(maxOrder: request.ngrams ? request.maxOrder : 1)
+    let nGramTokenizer = request.ngrams ? request.tokenizer : nil
+    sharedPass = nGramTokenizer == .whitespace || (numbers == nil && entities == nil)
+    self.nGramTokenizer = nGramTokenizer
+    hasNumbers = numbers != nil
+    hasEntities = entities != nil
+    self.numbers = numbers
+    self.entities = entities
+    self.ngrams = ngrams
+    scratch = []
+  }
+
+  /// Tokens so far: of the n-gram tokenizer, or whitespace tokens without n-grams.
+  var tokens: UInt64 {
+    nGramTokenizer != nil ? ngrams.tokens : numbers?.tokens ?? entities?.tokens ?? 0
+  }
+
+  /// Counts one document.
+  mutating func count(_ text: Span<UInt8>, id: UInt64) throws {
+    let counting = nGramTokenizer != nil
+    // Moved out for the document and back after (no copies; a throw ends the run anyway).
+    var numbers = self.numbers.take()
+    var entities = self.entities.take()
+    defer {
+      self.numbers = numbers.take()
+      self.entities = entities.take()
+    }
+    if counting { try ngrams.beginDocument() }
+    if hasNumbers { try numbers!.beginDocument() }
+    if hasEntities { try entities!.beginDocument(id: id) }
+    if sharedPass {
+      try (nGramTokenizer ?? .whitespace).forEachToken(in: text, scratch: &scratch) { token in
+        if counting { try ngrams.add(token: token) }
+        if hasNumbers { try numbers!.add(token: token) }
+        if hasEntities { entities!.add(token: token) }
+      }
+    } else {
+      if let nGramTokenizer {
+        try nGramTokenizer.forEachToken(in: text, scratch: &scratch) { token in
+          try ngrams.add(token: token)
+        }
+      }
+      try Tokenizer.whitespace.forEachToken(in: text, scratch: &scratch) { token in
+        if hasNumbers { try numbers!.add(token: token) }
+        if hasEntities { entities!.add(token: token) }
+      }
+    }
+    if counting { try ngrams.endDocument() }
+    if hasNumbers { try numbers!.endDocument() }
+    if hasEntities { try entities!.endDocument() }
+  }
+
+  /// Writes every table into `directory`.
+  mutating func writeTables(to directory: String) throws -> [TableSummary] {
+    var tables = nGramTokenizer != nil ? try ngrams.writeTables(to: directory) : []
+    tables += try numbers?.writeTables(to: directory, seed: NGramCounter.defaultSeed) ?? []
+    tables += try entities?.writeTables(to: directory, seed: NGramCounter.defaultSeed) ?? []
+    return tables
+  }
+}
