@@ -13,7 +13,8 @@ struct Tailscan: AsyncParsableCommand {
         tailscan count corpus/ -o counts/
         tailscan query counts/ "24" "24 times" "of the"
         tailscan stats counts/ --order 2 --top 20
+        tailscan entities answers.jsonl -o entities.tsv --pairs-output pairs.tsv
       """,
     version: TailscanVersion.current,
-    subcommands: [Count.self, Query.self, Stats.self])
+    subcommands: [Count.self, Query.self, Stats.self, Entities.self])
 }
