@@ -34,7 +34,8 @@ let package = Package(
     .testTarget(name: "TailscanIOTests", dependencies: ["TailscanIO", "TailscanTestSupport"]),
     .testTarget(name: "TailscanTextTests", dependencies: ["TailscanText", "TailscanTestSupport"]),
     .testTarget(
-      name: "TailscanStoreTests", dependencies: ["TailscanStore", "TailscanTestSupport"]),
+      name: "TailscanStoreTests",
+      dependencies: ["TailscanStore", "TailscanText", "TailscanTestSupport"]),
     .testTarget(
       name: "TailscanCountTests",
       dependencies: ["TailscanCount", "TailscanStore", "TailscanText", "TailscanTestSupport"]),
