@@ -38,10 +38,8 @@ public struct EntityDictionary: Sendable {
         let fields = line.split(separator: 0x09, omittingEmptySubsequences: false).map {
           String(decoding: $0, as: UTF8.self)
         }
-        let id = fields[0].trimmingCharacters(in: .whitespaces)
-        guard !id.isEmpty else {
-          throw EntityError.badDictionaryLine(path: path, line: lineNumber, "the id (first column) is empty")
-        }
+        let id = fields[0]
+        try checkID(id, path: path, line: lineNumber)
         let aliases = fields.dropFirst().filter { !$0.allSatisfy(\.isWhitespace) }
         guard !aliases.isEmpty else {
           throw EntityError.badDictionaryLine(
@@ -74,6 +72,7 @@ public struct EntityDictionary: Sendable {
     } else {
       throw EntityError.badDictionaryLine(path: path, line: number, "no string \"id\"")
     }
+    try checkID(id, path: path, line: number)
     var aliases: [String] = []
     if let name = fields["name"] as? String { aliases.append(name) }
     if let list = fields["aliases"] as? [Any] {
@@ -91,6 +90,22 @@ public struct EntityDictionary: Sendable {
       throw EntityError.badDictionaryLine(path: path, line: number, "'\(id)' has no name or alias")
     }
     return (id, aliases)
+  }
+
+  /// An id must be non-empty, without tabs or line breaks, and not start or end with
+  /// whitespace: so it reads back the same from the TSV copy kept with the tables.
+  static func checkID(_ id: String, path: String, line: Int) throws {
+    guard let first = id.unicodeScalars.first, let last = id.unicodeScalars.last else {
+      throw EntityError.badDictionaryLine(path: path, line: line, "the id is empty")
+    }
+    if id.unicodeScalars.contains(where: { $0 == "\t" || $0 == "\n" || $0 == "\r" })
+      || first.properties.isWhitespace || last.properties.isWhitespace
+    {
+      throw EntityError.badDictionaryLine(
+        path: path, line: line,
+        "the id '\(id.debugDescription.dropFirst().dropLast())' has a tab, a line break or "
+          + "whitespace at an edge")
+    }
   }
 
   /// The dictionary as TSV (`id<TAB>alias…`, one line per entity in the order given, same ids
@@ -123,9 +138,8 @@ public struct EntityDictionary: Sendable {
     for (i, id) in ids.enumerated() { index[id] = UInt32(i) }
     var pairs: [(UInt32, UInt32)] = []
     var unknown = 0
-    let text = String(decoding: data, as: UTF8.self)
-    for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-      let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+    for (n, raw) in lines(of: [UInt8](data)).enumerated() {
+      let line = Substring(raw)
       if line.allSatisfy(\.isWhitespace) { continue }
       var fields = line.split(separator: "\t").map(String.init)
       if fields.count == 1 { fields = line.split(whereSeparator: \.isWhitespace).map(String.init) }
@@ -139,6 +153,14 @@ public struct EntityDictionary: Sendable {
       pairs.append((a, b))
     }
     return (pairs, unknown, String(XXH64.hash([UInt8](data), seed: 0), radix: 16))
+  }
+}
+
+/// The lines of `bytes` (UTF-8), split at LF, each without a final CR. (Splitting a `String` at
+/// "\n" would not split at CRLF, which Swift treats as one character.)
+func lines(of bytes: [UInt8]) -> [String] {
+  bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
+    String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
   }
 }
 

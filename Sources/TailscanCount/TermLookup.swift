@@ -103,7 +103,11 @@ public final class TermLookup {
     guard found.count == 1 else {
       throw TermError.ambiguousAlias(text, ids: found.map { matcher.entityIDs[Int($0)] })
     }
-    return first
+    // The rebuilt matcher numbers entities by itself: go through the id.
+    guard let id = try table.tokenID(Array(matcher.entityIDs[Int(first)].utf8)) else {
+      throw TermError.unknownEntity(text)
+    }
+    return id
   }
 
   /// The dictionary kept in the table directory.

@@ -77,8 +77,11 @@ extension Tailscan {
         }
         data = contents
       }
-      let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true)
-      return keys + lines.map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+      // Split the bytes at LF: a String would keep CRLF together as one character.
+      let lines = [UInt8](data).split(separator: 0x0A).map { line in
+        String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
+      }
+      return keys + lines.filter { !$0.isEmpty }
     }
 
     func run() async throws {
