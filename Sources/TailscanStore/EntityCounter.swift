@@ -9,7 +9,7 @@ public import TailscanText
 /// found when it ends.
 public struct EntityCounter {
   public let matcher: EntityMatcher
-  private var documentTokens: [UInt32] = []
+  private var batch = TokenBatch()
   private var scratch: [UInt8] = []
   /// Per entity, side by side (one cache line): mentions, documents, the last document seen.
   private var stats: [UInt64]
@@ -64,15 +64,16 @@ public struct EntityCounter {
   @inline(__always)
   public mutating func add(token: Span<UInt8>) {
     tokens &+= 1
-    if let id = matcher.tokenID(token, scratch: &scratch) { documentTokens.append(id) }
+    matcher.prepare(token, into: &batch, scratch: &scratch)
   }
 
   /// Finishes the current document: finds its entities and pairs.
   public mutating func endDocument() throws(StoreError) {
-    if documentTokens.isEmpty { return }
+    if batch.isEmpty { return }
     let document = documents
     matched.removeAll(keepingCapacity: true)
-    matcher.appendMatches(in: documentTokens, to: &matched)
+    matcher.resolve(&batch)
+    matcher.appendMatches(in: batch, to: &matched)
     for entity in matched {
       let e = 3 * Int(entity)
       stats[e] &+= 1
@@ -82,7 +83,7 @@ public struct EntityCounter {
         present.append(entity)
       }
     }
-    documentTokens.removeAll(keepingCapacity: true)
+    batch.removeAll()
     if present.isEmpty { return }
     if postings != nil {
       for entity in present {

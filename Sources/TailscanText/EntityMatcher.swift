@@ -198,8 +198,6 @@ public struct EntityMatcher: Sendable {
     aliasCount = aliases
     self.normalizer = normalizer
 
-    tokenTable = TokenTable(tokenList)
-
     // Renumber nodes: the root's child by token t is node t + 1 (whether or not an alias
     // starts with t), so a token's id leads straight to its node; deeper nodes follow.
     let rootNodes = tokenList.count + 1
@@ -240,6 +238,7 @@ public struct EntityMatcher: Sendable {
     for node in 0..<nodeCount where hasChildren[node] { info[node] |= 1 }
     nodeInfo = info
     terminalEntities = entities
+    tokenTable = TokenTable(tokenList, rootInfo: (0..<tokenList.count).map { info[$0 + 1] })
   }
 
   /// The entities named at node `info`: one inline, or a range of `terminalEntities`.
@@ -299,6 +298,46 @@ public struct EntityMatcher: Sendable {
     return tokenTable.find(scratch.span)
   }
 
+  /// Adds one whitespace token of a document to `batch` (nothing if it is only punctuation).
+  /// ASCII tokens of at most 16 bytes are hashed here and looked up later, all of a document
+  /// at once (`resolve`), so that their cache misses overlap; others are looked up now.
+  @inline(__always)
+  public func prepare(_ token: Span<UInt8>, into batch: inout TokenBatch, scratch: inout [UInt8]) {
+    let punctuation = EntityNormalizer.asciiPunctuation
+    var start = 0
+    var end = token.count
+    while start < end && punctuation[Int(token[start])] { start += 1 }
+    while end > start && punctuation[Int(token[end - 1])] { end -= 1 }
+    let n = end - start
+    if n <= 16 {
+      let fold = normalizer.foldsCase
+      var h = TokenTable.seed
+      var any: UInt8 = 0
+      var w0: UInt64 = 0
+      var w1: UInt64 = 0
+      for k in 0..<n {
+        var b = token[start + k]
+        any |= b
+        if fold && b &- 0x41 < 26 { b |= 0x20 }
+        h = (h ^ UInt64(b)) &* TokenTable.prime
+        if k < 8 { w0 |= UInt64(b) << UInt64(8 * k) } else { w1 |= UInt64(b) << UInt64(8 * (k - 8)) }
+      }
+      if any < 0x80 {
+        if n == 0 { return }
+        batch.append(hash: Self.finish(h), w0, w1, length: n)
+        return
+      }
+    }
+    guard normalizer.normalize(token, into: &scratch) else { return }
+    let t = tokenTable.find(scratch.span)
+    batch.append(resolved: t, rootInfo: t == Self.unknown ? 0 : nodeInfo[Int(t) + 1])
+  }
+
+  /// Looks up the tokens `prepare` left in `batch`; `batch.ids` then holds every token's id.
+  public func resolve(_ batch: inout TokenBatch) {
+    tokenTable.resolve(&batch)
+  }
+
   /// The entities that have `alias` (normalized the same way) as a whole alias.
   public func entities(forAlias alias: String) -> [UInt32] {
     var node = -1
@@ -330,10 +369,38 @@ public struct EntityMatcher: Sendable {
     }
   }
 
-  /// Appends the entities of every match in `tokens` to `entities` (one per mention).
-  public func appendMatches(in tokens: [UInt32], to entities: inout [UInt32]) {
-    forEachMatchNode(in: tokens) { _, info in
-      forEachEntity(info) { entities.append($0) }
+  /// Appends the entities of every match in a resolved `batch` to `entities` (one per mention).
+  public func appendMatches(in batch: TokenBatch, to entities: inout [UInt32]) {
+    let tokens = batch.ids
+    let rootInfo = batch.rootInfo
+    let n = tokens.count
+    var i = 0
+    while i < n {
+      var info = rootInfo[i]
+      if info == 0 {
+        i += 1
+        continue
+      }
+      var node = Int(tokens[i]) + 1
+      var best: UInt64 = info >> 1 != 0 ? info : 0
+      var bestEnd = i + 1
+      var j = i + 1
+      while info & 1 != 0 && j < n && tokens[j] != Self.unknown {
+        node = children[UInt64(node) << 32 | UInt64(tokens[j])]
+        if node < 0 { break }
+        info = nodeInfo[node]
+        j += 1
+        if info >> 1 != 0 {
+          best = info
+          bestEnd = j
+        }
+      }
+      if best != 0 {
+        forEachEntity(best) { entities.append($0) }
+        i = bestEnd
+      } else {
+        i += 1
+      }
     }
   }
 
@@ -415,6 +482,46 @@ struct EdgeTable: Sendable {
   }
 }
 
+/// The tokens of one document on their way to ids (see `EntityMatcher.prepare`).
+public struct TokenBatch: Sendable {
+  /// Token ids once resolved (`EntityMatcher.unknown` for tokens in no alias).
+  public internal(set) var ids: [UInt32] = []
+  /// The info of the node each token leads to from the root (0: starts no alias).
+  var rootInfo: [UInt64] = []
+  var hashes: [UInt64] = []
+  var words: [UInt64] = []  // w0, w1, length per token
+  static let pending = UInt32.max - 1
+
+  public init() {}
+
+  mutating func append(hash: UInt64, _ w0: UInt64, _ w1: UInt64, length: Int) {
+    ids.append(Self.pending)
+    rootInfo.append(0)
+    hashes.append(hash)
+    words.append(w0)
+    words.append(w1)
+    words.append(UInt64(length))
+  }
+
+  mutating func append(resolved id: UInt32, rootInfo info: UInt64) {
+    ids.append(id)
+    rootInfo.append(info)
+    hashes.append(0)
+    words.append(0)
+    words.append(0)
+    words.append(0)
+  }
+
+  public var isEmpty: Bool { ids.isEmpty }
+
+  public mutating func removeAll() {
+    ids.removeAll(keepingCapacity: true)
+    rootInfo.removeAll(keepingCapacity: true)
+    hashes.removeAll(keepingCapacity: true)
+    words.removeAll(keepingCapacity: true)
+  }
+}
+
 /// Normalized alias tokens → ids: open addressing over 8-byte slots (hash tag and id), each
 /// token's first 16 bytes and length in one entry, and a bit filter in front, so that a token
 /// in no alias (most of them) costs one probe of a small bit array.
@@ -426,14 +533,15 @@ struct TokenTable: Sendable {
   private let slotMask: Int
   private let filter: [UInt64]
   private let filterMask: Int
-  /// Per token: bytes 0..<8, bytes 8..<16 (little-endian, zero-padded), length.
+  /// Per token, 32 bytes: bytes 0..<8, bytes 8..<16 (little-endian, zero-padded), length, and
+  /// the info of the trie node it leads to from the root (read with the bytes, in one line).
   private let entries: [UInt64]
   /// Tokens longer than 16 bytes, whole: bytes back to back, and starts (0 for short tokens).
   private let longBytes: [UInt8]
   private let longStarts: [Int]
   let count: Int
 
-  init(_ tokens: [[UInt8]]) {
+  init(_ tokens: [[UInt8]], rootInfo: [UInt64]) {
     count = tokens.count
     var size = 16
     while size < tokens.count * 2 { size <<= 1 }
@@ -452,7 +560,7 @@ struct TokenTable: Sendable {
       let bit = Int(truncatingIfNeeded: h >> 20) & (filterBits - 1)
       filter[bit >> 6] |= 1 << UInt64(bit & 63)
       let (w0, w1) = Self.words(token.span)
-      entries += [w0, w1, UInt64(token.count)]
+      entries += [w0, w1, UInt64(token.count), rootInfo[t]]
       longStarts.append(longBytes.count)
       if token.count > 16 { longBytes += token }
     }
@@ -494,11 +602,65 @@ struct TokenTable: Sendable {
       if slot == 0 { return EntityMatcher.unknown }
       if slot >> 32 == tag {
         let t = Int(slot & 0xFFFF_FFFF) - 1
-        if entries[3 * t] == w0 && entries[3 * t + 1] == w1 && entries[3 * t + 2] == UInt64(length) {
+        if entries[4 * t] == w0 && entries[4 * t + 1] == w1 && entries[4 * t + 2] == UInt64(length) {
           return UInt32(t)
         }
       }
       i = (i + 1) & slotMask
+    }
+  }
+
+  /// Resolves the pending tokens of `batch` in passes over all of them (bit filter, then slot,
+  /// then entry), so that the loads of different tokens are in flight together.
+  func resolve(_ batch: inout TokenBatch) {
+    let n = batch.ids.count
+    let pending = TokenBatch.pending
+    for i in 0..<n where batch.ids[i] == pending {
+      let bit = Int(truncatingIfNeeded: batch.hashes[i] >> 20) & filterMask
+      if filter[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { batch.ids[i] = EntityMatcher.unknown }
+    }
+    // The first slot whose tag matches (or an empty one): almost always the answer.
+    for i in 0..<n where batch.ids[i] == pending {
+      let h = batch.hashes[i]
+      let tag = h >> 32
+      var j = Int(truncatingIfNeeded: h) & slotMask
+      while true {
+        let slot = slots[j]
+        if slot == 0 {
+          batch.ids[i] = EntityMatcher.unknown
+          break
+        }
+        if slot >> 32 == tag {
+          batch.hashes[i] = slot & 0xFFFF_FFFF  // candidate id + 1
+          break
+        }
+        j = (j + 1) & slotMask
+      }
+    }
+    for i in 0..<n where batch.ids[i] == pending {
+      let t = Int(batch.hashes[i]) - 1
+      let w = 3 * i
+      if entries[4 * t] == batch.words[w] && entries[4 * t + 1] == batch.words[w + 1]
+        && entries[4 * t + 2] == batch.words[w + 2]
+      {
+        batch.ids[i] = UInt32(t)
+        batch.rootInfo[i] = entries[4 * t + 3]
+      } else {
+        batch.ids[i] = .max  // a tag collision: redo below
+      }
+    }
+    for i in 0..<n where batch.ids[i] == .max {
+      // Recompute the hash from the words (the batch's copy was overwritten).
+      var h = Self.seed
+      let length = Int(batch.words[3 * i + 2])
+      for k in 0..<length {
+        let word = k < 8 ? batch.words[3 * i] : batch.words[3 * i + 1]
+        h = (h ^ ((word >> UInt64(8 * (k & 7))) & 0xFF)) &* Self.prime
+      }
+      let t = find(
+        hash: EntityMatcher.finish(h), batch.words[3 * i], batch.words[3 * i + 1], length: length)
+      batch.ids[i] = t
+      batch.rootInfo[i] = t == EntityMatcher.unknown ? 0 : entries[4 * Int(t) + 3]
     }
   }
 
@@ -515,7 +677,7 @@ struct TokenTable: Sendable {
       if slot >> 32 == tag {
         let t = Int(slot & 0xFFFF_FFFF) - 1
         let s = longStarts[t]
-        if entries[3 * t + 2] == UInt64(bytes.count) && longStarts[t + 1] - s == bytes.count {
+        if entries[4 * t + 2] == UInt64(bytes.count) && longStarts[t + 1] - s == bytes.count {
           var same = true
           for k in bytes.indices where same { same = longBytes[s + k] == bytes[k] }
           if same { return UInt32(t) }
