@@ -140,9 +140,9 @@ public enum CountPipeline {
     let output = try OutputDirectory(path: request.output, overwrite: request.overwrite)
     let directory = output.temporaryPath
     let tables = try counters.writeTables(to: directory)
-    if let dictionary, let matcher = counters.entities?.matcher {
-      try dictionary.tsv(order: matcher.entityIDs).write(
-        toFile: output.file(Manifest.dictionaryFileName), atomically: false, encoding: .utf8)
+    if let dictionary {
+      try Data(dictionary.tsv()).write(
+        to: URL(fileURLWithPath: output.file(Manifest.dictionaryFileName)))
     }
     let manifest = Manifest(
       toolVersion: TailscanVersion.current,

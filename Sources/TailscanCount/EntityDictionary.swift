@@ -35,12 +35,12 @@ public struct EntityDictionary: Sendable {
       if isJSON {
         entries.append(try jsonEntry(line, path: path, line: lineNumber))
       } else {
-        let fields = line.split(separator: 0x09, omittingEmptySubsequences: false).map {
+        let fields = line.split(separator: 0x09, omittingEmptySubsequences: false)
+        let id = String(decoding: fields[0], as: UTF8.self)
+        try checkID(id, path: path, line: lineNumber)
+        let aliases = fields.dropFirst().filter { !$0.allSatisfy { $0 == 0x20 } }.map {
           String(decoding: $0, as: UTF8.self)
         }
-        let id = fields[0]
-        try checkID(id, path: path, line: lineNumber)
-        let aliases = fields.dropFirst().filter { !$0.allSatisfy(\.isWhitespace) }
         guard !aliases.isEmpty else {
           throw EntityError.badDictionaryLine(
             path: path, line: lineNumber, "'\(id)' has no name or alias (columns: id, name, alias…)")
@@ -108,19 +108,17 @@ public struct EntityDictionary: Sendable {
     }
   }
 
-  /// The dictionary as TSV (`id<TAB>alias…`, one line per entity in the order given, same ids
-  /// merged), with tabs and line breaks inside fields replaced by spaces.
-  public func tsv(order ids: [String]) -> String {
-    var aliases: [String: [String]] = [:]
-    for entry in entries { aliases[entry.id, default: []].append(contentsOf: entry.aliases) }
-    func clean(_ s: String) -> String {
-      String(s.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 })
-    }
-    var out = ""
-    for id in ids {
-      var seen = Set<String>()
-      let list = (aliases[id] ?? []).map(clean).filter { seen.insert($0).inserted }
-      out += ([clean(id)] + list).joined(separator: "\t") + "\n"
+  /// The dictionary as TSV (`id<TAB>alias…`, a line per entry as read), with tabs and line
+  /// breaks inside aliases replaced by spaces (which leaves their tokens as they were).
+  public func tsv() -> [UInt8] {
+    var out: [UInt8] = []
+    for entry in entries {
+      out += entry.id.utf8
+      for alias in entry.aliases {
+        out.append(0x09)
+        for b in alias.utf8 { out.append(b == 0x09 || b == 0x0A || b == 0x0D ? 0x20 : b) }
+      }
+      out.append(0x0A)
     }
     return out
   }

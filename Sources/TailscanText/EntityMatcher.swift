@@ -59,11 +59,27 @@ public struct EntityNormalizer: Sendable {
   public func tokens(of text: String) -> [[UInt8]] {
     var result: [[UInt8]] = []
     var out: [UInt8] = []
-    let bytes = Array(text.utf8)
-    WhitespaceSplitter.forEachToken(in: bytes.span) { token in
-      if normalize(token, into: &out) { result.append(out) }
+    WhitespaceSplitter.forEachToken(in: text.utf8.span) { token in
+      if normalizeQuickly(token, into: &out) { result.append(out) }
     }
     return result
+  }
+
+  /// `normalize`, without decoding scalars for ASCII tokens.
+  func normalizeQuickly(_ token: Span<UInt8>, into out: inout [UInt8]) -> Bool {
+    var ascii = true
+    for i in token.indices where token[i] >= 0x80 { ascii = false }
+    guard ascii else { return normalize(token, into: &out) }
+    out.removeAll(keepingCapacity: true)
+    var start = 0
+    var end = token.count
+    while start < end && Self.isASCIIPunctuation(token[start]) { start += 1 }
+    while end > start && Self.isASCIIPunctuation(token[end - 1]) { end -= 1 }
+    for i in start..<end {
+      let b = token[i]
+      out.append(foldsCase && b &- 0x41 < 26 ? b | 0x20 : b)
+    }
+    return start < end
   }
 }
 
@@ -149,6 +165,7 @@ public struct EntityMatcher: Sendable {
     let normalizer = EntityNormalizer(foldsCase: foldsCase)
     // Entity ids in byte order.
     var provisional: [String: Int] = [:]
+    provisional.reserveCapacity(entries.count)
     var names: [String] = []
     for entry in entries where provisional[entry.id] == nil {
       provisional[entry.id] = names.count
@@ -159,12 +176,12 @@ public struct EntityMatcher: Sendable {
     for (r, i) in order.enumerated() { rank[i] = UInt32(r) }
     entityIDs = order.map { names[$0] }
 
-    var tokenIndex: [[UInt8]: UInt32] = [:]
+    var tokenIndex = ByteInterner()
     var tokenList: [[UInt8]] = []
     var edges: [UInt64: UInt32] = [:]  // node << 32 | token → child; node 0 is the root
+    edges.reserveCapacity(entries.count * 2)
     var nodes = 1
-    var named: [Int: [UInt32]] = [:]  // node → entities
-    var aliases = 0
+    var named: [UInt64] = []  // node << 32 | entity, for every alias
     for entry in entries {
       let entity = rank[provisional[entry.id]!]
       for alias in entry.aliases {
@@ -172,14 +189,8 @@ public struct EntityMatcher: Sendable {
         if tokens.isEmpty { continue }
         var node: UInt32 = 0
         for token in tokens {
-          let t: UInt32
-          if let known = tokenIndex[token] {
-            t = known
-          } else {
-            t = UInt32(tokenList.count)
-            tokenIndex[token] = t
-            tokenList.append(token)
-          }
+          let t = tokenIndex.intern(token)
+          if t == tokenList.count { tokenList.append(token) }
           let edge = UInt64(node) << 32 | UInt64(t)
           if let child = edges[edge] {
             node = child
@@ -189,13 +200,17 @@ public struct EntityMatcher: Sendable {
             nodes += 1
           }
         }
-        if !(named[Int(node)]?.contains(entity) ?? false) {
-          named[Int(node), default: []].append(entity)
-          aliases += 1
-        }
+        named.append(UInt64(node) << 32 | UInt64(entity))
       }
     }
-    aliasCount = aliases
+    named.sort()
+    var unique = 0
+    for k in named.indices where k == 0 || named[k] != named[k - 1] {
+      named[unique] = named[k]
+      unique += 1
+    }
+    named.removeLast(named.count - unique)
+    aliasCount = unique
     self.normalizer = normalizer
 
     // Renumber nodes: the root's child by token t is node t + 1 (whether or not an alias
@@ -223,9 +238,15 @@ public struct EntityMatcher: Sendable {
     children = EdgeTable(deeper)
     var info = [UInt64](repeating: 0, count: nodeCount)
     var entities: [UInt32] = []
-    for (old, list) in named {
+    var k = 0
+    while k < named.count {
+      let old = Int(named[k] >> 32)
+      var sorted: [UInt32] = []
+      while k < named.count && Int(named[k] >> 32) == old {
+        sorted.append(UInt32(truncatingIfNeeded: named[k]))
+        k += 1
+      }
       let node = renumbered[old]
-      let sorted = list.sorted()
       let payload: UInt64
       if sorted.count == 1 {
         payload = UInt64(sorted[0])
@@ -685,5 +706,42 @@ struct TokenTable: Sendable {
       }
       i = (i + 1) & slotMask
     }
+  }
+}
+
+/// Byte strings → dense ids in order of first sight (for building a matcher quickly).
+struct ByteInterner {
+  private var slots = [UInt32](repeating: 0, count: 1 << 12)  // id + 1, 0 for empty
+  private var hashes: [UInt64] = []
+  private var bytes: [UInt8] = []
+  private var starts: [Int] = [0]
+
+  /// The id of `token`, a new one (the count so far) if it was not there.
+  mutating func intern(_ token: [UInt8]) -> UInt32 {
+    let h = TokenTable.hash(token.span)
+    var mask = slots.count - 1
+    var i = Int(truncatingIfNeeded: h) & mask
+    while slots[i] != 0 {
+      let t = Int(slots[i] - 1)
+      if hashes[t] == h && bytes[starts[t]..<starts[t + 1]].elementsEqual(token) {
+        return UInt32(t)
+      }
+      i = (i + 1) & mask
+    }
+    let id = hashes.count
+    hashes.append(h)
+    bytes += token
+    starts.append(bytes.count)
+    slots[i] = UInt32(id + 1)
+    if hashes.count * 2 > slots.count {
+      slots = [UInt32](repeating: 0, count: slots.count * 2)
+      mask = slots.count - 1
+      for (t, h) in hashes.enumerated() {
+        var j = Int(truncatingIfNeeded: h) & mask
+        while slots[j] != 0 { j = (j + 1) & mask }
+        slots[j] = UInt32(t + 1)
+      }
+    }
+    return UInt32(id)
   }
 }
