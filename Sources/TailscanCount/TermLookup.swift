@@ -94,7 +94,7 @@ public final class TermLookup {
   }
 
   /// The table id of an entity given by id or, failing that, by one of its aliases.
-  func entityID(_ text: String) throws -> UInt32 {
+  public func entityID(_ text: String) throws -> UInt32 {
     let table = try entities()
     if let id = try table.tokenID(Array(text.utf8)) { return id }
     let matcher = try dictionary()

@@ -21,7 +21,9 @@ public struct EntityNormalizer: Sendable {
   /// `isASCIIPunctuation` for every byte (false for non-ASCII bytes).
   static let asciiPunctuation: [Bool] = (0..<256).map { isASCIIPunctuation(UInt8($0)) }
 
-  static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {
+  /// Whether `scalar` is punctuation that tokens lose at their edges: ASCII punctuation or a
+  /// Unicode punctuation category (P*).
+  public static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {
     if scalar.isASCII { return isASCIIPunctuation(UInt8(scalar.value)) }
     switch scalar.properties.generalCategory {
     case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,

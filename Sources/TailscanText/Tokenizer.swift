@@ -123,6 +123,37 @@ public enum WhitespaceSplitter {
     return true
   }
 
+  /// The byte ranges of the tokens of `text` (valid UTF-8), in order: the tokens
+  /// `forEachToken` hands out, where they are. For showing matches in the text; not for the
+  /// counting hot path.
+  public static func tokenRanges(in text: Span<UInt8>) -> [Range<Int>] {
+    var ranges: [Range<Int>] = []
+    let n = text.count
+    var i = 0
+    var start = -1
+    while i < n {
+      let b = text[i]
+      var spaceLength = 0
+      switch byteClass[Int(b)] {
+      case 1: spaceLength = 1
+      case 2: spaceLength = multiByteSpaceLength(text, i, lead: b)
+      default: break
+      }
+      if spaceLength > 0 {
+        if start >= 0 {
+          ranges.append(start..<i)
+          start = -1
+        }
+        i += spaceLength
+      } else {
+        if start < 0 { start = i }
+        i += 1
+      }
+    }
+    if start >= 0 { ranges.append(start..<n) }
+    return ranges
+  }
+
   @inlinable
   static func forEachToken(in text: Span<UInt8>, _ body: (Span<UInt8>) throws -> Void) rethrows {
     let n = text.count

@@ -14,7 +14,9 @@ struct Tailscan: AsyncParsableCommand {
         tailscan query counts/ "24" "24 times" "of the"
         tailscan stats counts/ --order 2 --top 20
         tailscan entities answers.jsonl -o entities.tsv --pairs-output pairs.tsv
+        tailscan count corpus/ -o counts/ --entities entities.tsv --keep-doc-ids
+        tailscan docs counts/ --pair Q90:Q142 --limit 5
       """,
     version: TailscanVersion.current,
-    subcommands: [Count.self, Query.self, Stats.self, Entities.self])
+    subcommands: [Count.self, Query.self, Stats.self, Entities.self, Docs.self])
 }

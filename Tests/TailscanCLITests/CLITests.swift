@@ -26,11 +26,13 @@ struct CLITests {
       .appendingPathComponent(".build/debug/tailscan").path
   }()
 
+  /// Runs `tailscan` with `arguments`, in `directory` if given (else in the current one).
   @discardableResult
-  static func run(_ arguments: [String]) throws -> Result {
+  static func run(_ arguments: [String], in directory: String? = nil) throws -> Result {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: binary)
     process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out

@@ -64,6 +64,8 @@ struct JSONLine {
     parts.append("\(quote(key)):\(value.isFinite ? "\(value)" : "null")")
   }
   mutating func add(_ key: String, _ value: Bool) { parts.append("\(quote(key)):\(value)") }
+  /// Adds `json`, already JSON text (an array or object).
+  mutating func addRaw(_ key: String, _ json: String) { parts.append("\(quote(key)):\(json)") }
 
   var text: String { "{" + parts.joined(separator: ",") + "}" }
 
