@@ -72,7 +72,6 @@ public struct EntityCounter {
     if batch.isEmpty { return }
     let document = documents
     matched.removeAll(keepingCapacity: true)
-    matcher.resolve(&batch)
     matcher.appendMatches(in: batch, to: &matched)
     for entity in matched {
       let e = 3 * Int(entity)

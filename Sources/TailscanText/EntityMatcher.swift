@@ -261,7 +261,14 @@ public struct EntityMatcher: Sendable {
     for node in 0..<nodeCount where hasChildren[node] { info[node] |= 1 }
     nodeInfo = info
     terminalEntities = entities
-    tokenTable = TokenTable(tokenList, rootInfo: (0..<tokenList.count).map { info[$0 + 1] })
+    var flags = [UInt8](repeating: 0, count: tokenList.count)
+    for t in 0..<tokenList.count {
+      let root = info[t + 1]
+      if root >> 1 != 0 { flags[t] |= TokenBatch.startsAlias }
+      if root & 1 != 0 { flags[t] |= TokenBatch.goesOn }
+    }
+    for edge in deeper.keys { flags[Int(edge & 0xFFFF_FFFF)] |= TokenBatch.continuesAlias }
+    tokenTable = TokenTable(tokenList, flags: flags)
   }
 
   /// The entities named at node `info`: one inline, or a range of `terminalEntities`.
@@ -321,9 +328,9 @@ public struct EntityMatcher: Sendable {
     return tokenTable.find(scratch.span)
   }
 
-  /// Adds one whitespace token of a document to `batch` (nothing if it is only punctuation).
-  /// ASCII tokens of at most 16 bytes are hashed here and looked up later, all of a document
-  /// at once (`resolve`), so that their cache misses overlap; others are looked up now.
+  /// Adds one whitespace token of a document to `batch`: its id and what it can do in an alias
+  /// (nothing if it is only punctuation; runs of tokens in no alias are kept as one, which
+  /// matches the same). ASCII tokens of at most 16 bytes are normalized and hashed in one pass.
   @inline(__always)
   public func prepare(_ token: Span<UInt8>, into batch: inout TokenBatch, scratch: inout [UInt8]) {
     let punctuation = EntityNormalizer.asciiPunctuation
@@ -347,18 +354,14 @@ public struct EntityMatcher: Sendable {
       }
       if any < 0x80 {
         if n == 0 { return }
-        batch.append(hash: Self.finish(h), w0, w1, length: n)
+        batch.append(tokenTable.item(hash: Self.finish(h), w0, w1, length: n))
         return
       }
     }
     guard normalizer.normalize(token, into: &scratch) else { return }
     let t = tokenTable.find(scratch.span)
-    batch.append(resolved: t, rootInfo: t == Self.unknown ? 0 : nodeInfo[Int(t) + 1])
-  }
-
-  /// Looks up the tokens `prepare` left in `batch`; `batch.ids` then holds every token's id.
-  public func resolve(_ batch: inout TokenBatch) {
-    tokenTable.resolve(&batch)
+    let item = t == Self.unknown ? TokenBatch.unknownItem : UInt64(tokenTable.flags(t)) << 32 | UInt64(t)
+    batch.append(item)
   }
 
   /// The entities that have `alias` (normalized the same way) as a whole alias.
@@ -392,24 +395,25 @@ public struct EntityMatcher: Sendable {
     }
   }
 
-  /// Appends the entities of every match in a resolved `batch` to `entities` (one per mention).
+  /// Appends the entities of every match in `batch` to `entities` (one per mention).
   public func appendMatches(in batch: TokenBatch, to entities: inout [UInt32]) {
-    let tokens = batch.ids
-    let rootInfo = batch.rootInfo
-    let n = tokens.count
+    let items = batch.items
+    let n = items.count
+    let starts = UInt64(TokenBatch.startsAlias | TokenBatch.goesOn) << 32
+    let continues = UInt64(TokenBatch.continuesAlias) << 32
     var i = 0
     while i < n {
-      var info = rootInfo[i]
-      if info == 0 {
+      if items[i] & starts == 0 {
         i += 1
         continue
       }
-      var node = Int(tokens[i]) + 1
+      var node = Int(items[i] & 0xFFFF_FFFF) + 1
+      var info = nodeInfo[node]
       var best: UInt64 = info >> 1 != 0 ? info : 0
       var bestEnd = i + 1
       var j = i + 1
-      while info & 1 != 0 && j < n && tokens[j] != Self.unknown {
-        node = children[UInt64(node) << 32 | UInt64(tokens[j])]
+      while info & 1 != 0 && j < n && items[j] & continues != 0 {
+        node = children[UInt64(node) << 32 | (items[j] & 0xFFFF_FFFF)]
         if node < 0 { break }
         info = nodeInfo[node]
         j += 1
@@ -465,37 +469,46 @@ public struct EntityMatcher: Sendable {
   }
 }
 
-/// Trie edges below the root: open addressing on `node << 32 | token`.
+/// Trie edges below the root: open addressing on `node << 32 | token`, behind a bit filter
+/// (most lookups are for edges that do not exist, like "the" followed by any word).
 struct EdgeTable: Sendable {
   private let keys: [UInt64]
   private let values: [Int32]
   private let mask: Int
+  private let filter: [UInt64]
+  private let filterMask: Int
 
   init(_ edges: [UInt64: UInt32]) {
     var size = 16
     while size < edges.count * 2 { size <<= 1 }
     var keys = [UInt64](repeating: UInt64.max, count: size)
     var values = [Int32](repeating: -1, count: size)
+    var filterBits = 1 << 12
+    while filterBits < edges.count * 16 { filterBits <<= 1 }
+    var filter = [UInt64](repeating: 0, count: filterBits / 64)
     for (key, value) in edges {
-      var i = Self.slot(key, size - 1)
+      let h = EntityMatcher.finish(key)
+      var i = Int(truncatingIfNeeded: h) & (size - 1)
       while keys[i] != UInt64.max { i = (i + 1) & (size - 1) }
       keys[i] = key
       values[i] = Int32(value)
+      let bit = Int(truncatingIfNeeded: h >> 24) & (filterBits - 1)
+      filter[bit >> 6] |= 1 << UInt64(bit & 63)
     }
     self.keys = keys
     self.values = values
     mask = size - 1
-  }
-
-  @inline(__always)
-  static func slot(_ key: UInt64, _ mask: Int) -> Int {
-    Int(truncatingIfNeeded: EntityMatcher.finish(key)) & mask
+    self.filter = filter
+    filterMask = filterBits - 1
   }
 
   /// The child, or -1.
   @inline(__always)
   subscript(key: UInt64) -> Int {
-    var i = Self.slot(key, mask)
+    let h = EntityMatcher.finish(key)
+    let bit = Int(truncatingIfNeeded: h >> 24) & filterMask
+    if filter[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { return -1 }
+    var i = Int(truncatingIfNeeded: h) & mask
     while true {
       let k = keys[i]
       if k == key { return Int(values[i]) }
@@ -505,85 +518,70 @@ struct EdgeTable: Sendable {
   }
 }
 
-/// The tokens of one document on their way to ids (see `EntityMatcher.prepare`).
+/// The tokens of one document as the matcher sees them (see `EntityMatcher.prepare`).
 public struct TokenBatch: Sendable {
-  /// Token ids once resolved (`EntityMatcher.unknown` for tokens in no alias).
-  public internal(set) var ids: [UInt32] = []
-  /// The info of the node each token leads to from the root (0: starts no alias).
-  var rootInfo: [UInt64] = []
-  var hashes: [UInt64] = []
-  var words: [UInt64] = []  // w0, w1, length per token
-  static let pending = UInt32.max - 1
+  /// Per token: `flags << 32 | id`; a run of tokens in no alias is one `unknownItem`.
+  var items: [UInt64] = []
+  static let unknownItem = UInt64(EntityMatcher.unknown)
+  /// An alias of one token, or the first token of longer aliases; a later token of one.
+  static let startsAlias: UInt8 = 1
+  static let goesOn: UInt8 = 2
+  static let continuesAlias: UInt8 = 4
 
   public init() {}
 
-  mutating func append(hash: UInt64, _ w0: UInt64, _ w1: UInt64, length: Int) {
-    ids.append(Self.pending)
-    rootInfo.append(0)
-    hashes.append(hash)
-    words.append(w0)
-    words.append(w1)
-    words.append(UInt64(length))
+  @inline(__always)
+  mutating func append(_ item: UInt64) {
+    if item == Self.unknownItem && items.last == Self.unknownItem { return }
+    items.append(item)
   }
 
-  mutating func append(resolved id: UInt32, rootInfo info: UInt64) {
-    ids.append(id)
-    rootInfo.append(info)
-    hashes.append(0)
-    words.append(0)
-    words.append(0)
-    words.append(0)
-  }
+  public var isEmpty: Bool { items.isEmpty }
 
-  public var isEmpty: Bool { ids.isEmpty }
-
-  public mutating func removeAll() {
-    ids.removeAll(keepingCapacity: true)
-    rootInfo.removeAll(keepingCapacity: true)
-    hashes.removeAll(keepingCapacity: true)
-    words.removeAll(keepingCapacity: true)
-  }
+  public mutating func removeAll() { items.removeAll(keepingCapacity: true) }
 }
 
-/// Normalized alias tokens → ids: open addressing over 8-byte slots (hash tag and id), each
-/// token's first 16 bytes and length in one entry, and a bit filter in front, so that a token
-/// in no alias (most of them) costs one probe of a small bit array.
+/// Normalized alias tokens → ids: open addressing over 32-byte slots holding the hash, the
+/// first 16 bytes, and the length, id and flags, so a lookup reads one cache line; a bit filter
+/// in front answers most tokens in no alias from a small array.
 struct TokenTable: Sendable {
   static let seed: UInt64 = 0xcbf2_9ce4_8422_2325
   static let prime: UInt64 = 0x100_0000_01b3
-  /// `tag << 32 | id + 1`, 0 for empty.
+  /// Per slot: hash | 1 (0 for empty), bytes 0..<8, bytes 8..<16 (little-endian, zero-padded),
+  /// `flags << 40 | length << 32 | id`.
   private let slots: [UInt64]
   private let slotMask: Int
   private let filter: [UInt64]
   private let filterMask: Int
-  /// Per token, 32 bytes: bytes 0..<8, bytes 8..<16 (little-endian, zero-padded), length, and
-  /// the info of the trie node it leads to from the root (read with the bytes, in one line).
-  private let entries: [UInt64]
-  /// Tokens longer than 16 bytes, whole: bytes back to back, and starts (0 for short tokens).
+  /// Each token's slot, and the bytes of tokens longer than 16 bytes.
+  private let slotOf: [Int]
   private let longBytes: [UInt8]
   private let longStarts: [Int]
   let count: Int
 
-  init(_ tokens: [[UInt8]], rootInfo: [UInt64]) {
+  init(_ tokens: [[UInt8]], flags: [UInt8]) {
     count = tokens.count
     var size = 16
     while size < tokens.count * 2 { size <<= 1 }
     var filterBits = 1 << 16
     while filterBits < tokens.count * 16 { filterBits <<= 1 }
-    var slots = [UInt64](repeating: 0, count: size)
+    var slots = [UInt64](repeating: 0, count: 4 * size)
     var filter = [UInt64](repeating: 0, count: filterBits / 64)
-    var entries: [UInt64] = []
+    var slotOf: [Int] = []
     var longBytes: [UInt8] = []
     var longStarts: [Int] = []
     for (t, token) in tokens.enumerated() {
       let h = Self.hash(token.span)
       var i = Int(truncatingIfNeeded: h) & (size - 1)
-      while slots[i] != 0 { i = (i + 1) & (size - 1) }
-      slots[i] = (h >> 32) << 32 | UInt64(t + 1)
+      while slots[4 * i] != 0 { i = (i + 1) & (size - 1) }
+      let (w0, w1) = Self.words(token.span)
+      slots[4 * i] = h | 1
+      slots[4 * i + 1] = w0
+      slots[4 * i + 2] = w1
+      slots[4 * i + 3] = UInt64(flags[t]) << 40 | UInt64(min(token.count, 255)) << 32 | UInt64(t)
+      slotOf.append(i)
       let bit = Int(truncatingIfNeeded: h >> 20) & (filterBits - 1)
       filter[bit >> 6] |= 1 << UInt64(bit & 63)
-      let (w0, w1) = Self.words(token.span)
-      entries += [w0, w1, UInt64(token.count), rootInfo[t]]
       longStarts.append(longBytes.count)
       if token.count > 16 { longBytes += token }
     }
@@ -592,7 +590,7 @@ struct TokenTable: Sendable {
     slotMask = size - 1
     self.filter = filter
     filterMask = filterBits - 1
-    self.entries = entries
+    self.slotOf = slotOf
     self.longBytes = longBytes
     self.longStarts = longStarts
   }
@@ -613,77 +611,45 @@ struct TokenTable: Sendable {
     return (w0, w1)
   }
 
+  /// The flags of token `t`.
+  func flags(_ t: UInt32) -> UInt8 { UInt8(truncatingIfNeeded: slots[4 * slotOf[Int(t)] + 3] >> 40) }
+
   /// The id of a token of at most 16 bytes given by its hash and words, or `unknown`.
   @inline(__always)
   func find(hash h: UInt64, _ w0: UInt64, _ w1: UInt64, length: Int) -> UInt32 {
     let bit = Int(truncatingIfNeeded: h >> 20) & filterMask
     if filter[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { return EntityMatcher.unknown }
-    let tag = h >> 32
     var i = Int(truncatingIfNeeded: h) & slotMask
     while true {
-      let slot = slots[i]
-      if slot == 0 { return EntityMatcher.unknown }
-      if slot >> 32 == tag {
-        let t = Int(slot & 0xFFFF_FFFF) - 1
-        if entries[4 * t] == w0 && entries[4 * t + 1] == w1 && entries[4 * t + 2] == UInt64(length) {
-          return UInt32(t)
-        }
+      let stored = slots[4 * i]
+      if stored == 0 { return EntityMatcher.unknown }
+      let meta = slots[4 * i + 3]
+      if stored == h | 1 && slots[4 * i + 1] == w0 && slots[4 * i + 2] == w1
+        && (meta >> 32) & 0xFF == UInt64(length)
+      {
+        return UInt32(truncatingIfNeeded: meta)
       }
       i = (i + 1) & slotMask
     }
   }
 
-  /// Resolves the pending tokens of `batch` in passes over all of them (bit filter, then slot,
-  /// then entry), so that the loads of different tokens are in flight together.
-  func resolve(_ batch: inout TokenBatch) {
-    let n = batch.ids.count
-    let pending = TokenBatch.pending
-    for i in 0..<n where batch.ids[i] == pending {
-      let bit = Int(truncatingIfNeeded: batch.hashes[i] >> 20) & filterMask
-      if filter[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { batch.ids[i] = EntityMatcher.unknown }
-    }
-    // The first slot whose tag matches (or an empty one): almost always the answer.
-    for i in 0..<n where batch.ids[i] == pending {
-      let h = batch.hashes[i]
-      let tag = h >> 32
-      var j = Int(truncatingIfNeeded: h) & slotMask
-      while true {
-        let slot = slots[j]
-        if slot == 0 {
-          batch.ids[i] = EntityMatcher.unknown
-          break
-        }
-        if slot >> 32 == tag {
-          batch.hashes[i] = slot & 0xFFFF_FFFF  // candidate id + 1
-          break
-        }
-        j = (j + 1) & slotMask
-      }
-    }
-    for i in 0..<n where batch.ids[i] == pending {
-      let t = Int(batch.hashes[i]) - 1
-      let w = 3 * i
-      if entries[4 * t] == batch.words[w] && entries[4 * t + 1] == batch.words[w + 1]
-        && entries[4 * t + 2] == batch.words[w + 2]
+  /// `flags << 32 | id` of a token of at most 16 bytes given by its hash and words, or
+  /// `TokenBatch.unknownItem`.
+  @inline(__always)
+  func item(hash h: UInt64, _ w0: UInt64, _ w1: UInt64, length: Int) -> UInt64 {
+    let bit = Int(truncatingIfNeeded: h >> 20) & filterMask
+    if filter[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { return TokenBatch.unknownItem }
+    var i = Int(truncatingIfNeeded: h) & slotMask
+    while true {
+      let stored = slots[4 * i]
+      if stored == 0 { return TokenBatch.unknownItem }
+      let meta = slots[4 * i + 3]
+      if stored == h | 1 && slots[4 * i + 1] == w0 && slots[4 * i + 2] == w1
+        && (meta >> 32) & 0xFF == UInt64(length)
       {
-        batch.ids[i] = UInt32(t)
-        batch.rootInfo[i] = entries[4 * t + 3]
-      } else {
-        batch.ids[i] = .max  // a tag collision: redo below
+        return (meta >> 40) << 32 | (meta & 0xFFFF_FFFF)
       }
-    }
-    for i in 0..<n where batch.ids[i] == .max {
-      // Recompute the hash from the words (the batch's copy was overwritten).
-      var h = Self.seed
-      let length = Int(batch.words[3 * i + 2])
-      for k in 0..<length {
-        let word = k < 8 ? batch.words[3 * i] : batch.words[3 * i + 1]
-        h = (h ^ ((word >> UInt64(8 * (k & 7))) & 0xFF)) &* Self.prime
-      }
-      let t = find(
-        hash: EntityMatcher.finish(h), batch.words[3 * i], batch.words[3 * i + 1], length: length)
-      batch.ids[i] = t
-      batch.rootInfo[i] = t == EntityMatcher.unknown ? 0 : entries[4 * Int(t) + 3]
+      i = (i + 1) & slotMask
     }
   }
 
@@ -692,19 +658,16 @@ struct TokenTable: Sendable {
     let h = Self.hash(bytes)
     let (w0, w1) = Self.words(bytes)
     if bytes.count <= 16 { return find(hash: h, w0, w1, length: bytes.count) }
-    let tag = h >> 32
     var i = Int(truncatingIfNeeded: h) & slotMask
     while true {
-      let slot = slots[i]
-      if slot == 0 { return EntityMatcher.unknown }
-      if slot >> 32 == tag {
-        let t = Int(slot & 0xFFFF_FFFF) - 1
+      let stored = slots[4 * i]
+      if stored == 0 { return EntityMatcher.unknown }
+      let t = Int(truncatingIfNeeded: slots[4 * i + 3] & 0xFFFF_FFFF)
+      if stored == h | 1 && longStarts[t + 1] - longStarts[t] == bytes.count {
+        var same = true
         let s = longStarts[t]
-        if entries[4 * t + 2] == UInt64(bytes.count) && longStarts[t + 1] - s == bytes.count {
-          var same = true
-          for k in bytes.indices where same { same = longBytes[s + k] == bytes[k] }
-          if same { return UInt32(t) }
-        }
+        for k in bytes.indices where same { same = longBytes[s + k] == bytes[k] }
+        if same { return UInt32(t) }
       }
       i = (i + 1) & slotMask
     }

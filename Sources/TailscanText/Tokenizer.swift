@@ -162,6 +162,13 @@ public enum WhitespaceSplitter {
     let classes = byteClass
     while i < n {
       let b = text[i]
+      // Printable ASCII (most bytes) is always part of a token.
+      if b &- 0x21 < 0x5F {
+        if start < 0 { start = i }
+        i += 1
+        while i < n && text[i] &- 0x21 < 0x5F { i += 1 }
+        continue
+      }
       let cls = classes[Int(b)]
       var spaceLength = 0
       if cls == 1 {
