@@ -72,7 +72,7 @@ public struct EntityCounter {
     if batch.isEmpty { return }
     let document = documents
     matched.removeAll(keepingCapacity: true)
-    matcher.appendMatches(in: batch, to: &matched)
+    matcher.appendMatches(in: &batch, to: &matched)
     for entity in matched {
       let e = 3 * Int(entity)
       stats[e] &+= 1

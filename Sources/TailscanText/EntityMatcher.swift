@@ -354,7 +354,22 @@ public struct EntityMatcher: Sendable {
       }
       if any < 0x80 {
         if n == 0 { return }
-        batch.append(tokenTable.item(hash: Self.finish(h), w0, w1, length: n))
+        h = Self.finish(h)
+        // Most tokens are frequent ones seen moments ago: a small cache in front of the tables.
+        let c = 4 * (Int(truncatingIfNeeded: h >> 40) & (TokenBatch.cacheEntries - 1))
+        let tagged = UInt64(n) << 56
+        if batch.cache[c] == h | 1 && batch.cache[c + 1] == w0 && batch.cache[c + 2] == w1
+          && batch.cache[c + 3] >> 56 == UInt64(n)
+        {
+          batch.append(batch.cache[c + 3] & ~(0xFF << 56))
+          return
+        }
+        let item = tokenTable.item(hash: h, w0, w1, length: n)
+        batch.cache[c] = h | 1
+        batch.cache[c + 1] = w0
+        batch.cache[c + 2] = w1
+        batch.cache[c + 3] = tagged | item
+        batch.append(item)
         return
       }
     }
@@ -396,7 +411,7 @@ public struct EntityMatcher: Sendable {
   }
 
   /// Appends the entities of every match in `batch` to `entities` (one per mention).
-  public func appendMatches(in batch: TokenBatch, to entities: inout [UInt32]) {
+  public func appendMatches(in batch: inout TokenBatch, to entities: inout [UInt32]) {
     let items = batch.items
     let n = items.count
     let starts = UInt64(TokenBatch.startsAlias | TokenBatch.goesOn) << 32
@@ -413,7 +428,15 @@ public struct EntityMatcher: Sendable {
       var bestEnd = i + 1
       var j = i + 1
       while info & 1 != 0 && j < n && items[j] & continues != 0 {
-        node = children[UInt64(node) << 32 | (items[j] & 0xFFFF_FFFF)]
+        let key = UInt64(node) << 32 | (items[j] & 0xFFFF_FFFF)
+        let c = 2 * (Int(truncatingIfNeeded: EntityMatcher.finish(key)) & (TokenBatch.cacheEntries - 1))
+        if batch.edgeCache[c] == key {
+          node = Int(batch.edgeCache[c + 1]) - 1
+        } else {
+          node = children[key]
+          batch.edgeCache[c] = key
+          batch.edgeCache[c + 1] = UInt64(node + 1)
+        }
         if node < 0 { break }
         info = nodeInfo[node]
         j += 1
@@ -522,6 +545,11 @@ struct EdgeTable: Sendable {
 public struct TokenBatch: Sendable {
   /// Per token: `flags << 32 | id`; a run of tokens in no alias is one `unknownItem`.
   var items: [UInt64] = []
+  /// Recently looked-up tokens (direct-mapped: hash | 1, bytes 0..<8, bytes 8..<16,
+  /// `length << 56 | item`), and trie edges (`key`, child + 1).
+  var cache = [UInt64](repeating: 0, count: 4 * TokenBatch.cacheEntries)
+  var edgeCache = [UInt64](repeating: UInt64.max, count: 2 * TokenBatch.cacheEntries)
+  static let cacheEntries = 4096
   static let unknownItem = UInt64(EntityMatcher.unknown)
   /// An alias of one token, or the first token of longer aliases; a later token of one.
   static let startsAlias: UInt8 = 1
