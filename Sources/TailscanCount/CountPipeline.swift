@@ -9,8 +9,10 @@ public enum CountPipeline {
   static let listedSkips = 1000
 
   /// Runs `request`, calling `progress` now and then (from this thread).
+  /// `warn` receives warnings as they arise (all are also in the summary and manifest).
   public static func run(
-    _ request: CountRequest, progress: ((CountProgress) -> Void)? = nil
+    _ request: CountRequest, progress: ((CountProgress) -> Void)? = nil,
+    warn: ((String) -> Void)? = nil
   ) throws -> CountSummary {
     let start = Syscalls.monotonicSeconds()
     try OutputDirectory.checkWritable(request.output, overwrite: request.overwrite)
@@ -97,6 +99,10 @@ public enum CountPipeline {
             throw CountError.badLine(path: shard.path, line: lineNumber, error)
           }
           skip(lineNumber, reason: error.reason, message: error.description)
+        }
+        if lineNumber & 1023 == 0, let warning = counters.pairWarning() {
+          warnings.append(warning)
+          warn?(warning)
         }
         if let progress, lineNumber & 1023 == 0 {
           let now = Syscalls.monotonicSeconds()

@@ -33,6 +33,21 @@ struct Counters: ~Copyable {
     scratch = []
   }
 
+  /// A warning, once, when every co-occurring entity pair is counted and documents hold so
+  /// many that the pair table grows without bound (the cure is a pair list).
+  mutating func pairWarning() -> String? {
+    guard !warnedAboutPairs, hasEntities, !entities!.countsListedPairsOnly else { return nil }
+    let documents = entities!.documents
+    let pairs = entities!.pairOccurrences
+    guard documents >= 1000, pairs / documents >= 1000 else { return nil }
+    warnedAboutPairs = true
+    return "documents hold \(pairs / documents) co-occurring entity pairs each on average "
+      + "(\(pairs) so far), and every pair is counted: the pair table grows with the square of "
+      + "the entities per document. With a large dictionary, count only the pairs you need: "
+      + "'--pairs FILE' (e.g. from 'tailscan entities --pairs-output')"
+  }
+  private var warnedAboutPairs = false
+
   /// Tokens so far: of the n-gram tokenizer, or whitespace tokens without n-grams.
   var tokens: UInt64 {
     nGramTokenizer != nil ? ngrams.tokens : numbers?.tokens ?? entities?.tokens ?? 0

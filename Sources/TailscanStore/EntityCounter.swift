@@ -28,6 +28,9 @@ public struct EntityCounter {
   public private(set) var documents: UInt64 = 0
   /// Tokens seen.
   public private(set) var tokens: UInt64 = 0
+  /// Pairs counted (one per pair per document), and whether only listed pairs are.
+  public private(set) var pairOccurrences: UInt64 = 0
+  public var countsListedPairsOnly: Bool { partners != nil }
 
   /// - Parameters:
   ///   - pairList: count only these pairs (entity ids as in `matcher.entityIDs`); nil for all.
@@ -117,6 +120,7 @@ public struct EntityCounter {
 
   private mutating func flushPairs() throws(StoreError) {
     if pairKeys.isEmpty { return }
+    pairOccurrences &+= UInt64(pairKeys.count)
     try pairs.add(keys: pairKeys, document: documents)
     pairKeys.removeAll(keepingCapacity: true)
   }

@@ -241,6 +241,33 @@ struct TargetedCountTests {
   }
 
   /// With a pair list, only its pairs are counted; lines naming unknown ids are warned about.
+  /// Documents full of entities, every pair counted: a warning says so, once, while counting,
+  /// and it is kept in the manifest; with a pair list there is none.
+  @Test func denseDocumentsWarnAboutAllPairs() throws {
+    let dir = try TemporaryDirectory()
+    let names = (0..<60).map { "e\($0)" }
+    let dictionary = try dir.write(
+      Array(names.map { "\($0)\t\($0)" }.joined(separator: "\n").utf8), to: "d.tsv")
+    let document = names.joined(separator: " ")
+    try dir.write(
+      Array(String(repeating: document + "\n", count: 1100).utf8), to: "corpus/a.txt")
+    var request = CountRequest(inputs: [dir.file("corpus")], output: dir.file("out"))
+    request.ngrams = false
+    request.entities = EntityOptions(dictionary: dictionary)
+    var seen: [String] = []
+    let summary = try CountPipeline.run(request, warn: { seen.append($0) })
+    #expect(seen.count == 1)
+    #expect(seen.first?.contains("1770 co-occurring entity pairs each") == true)
+    #expect(seen.first?.contains("--pairs FILE") == true)
+    #expect(summary.warnings.filter { $0.contains("co-occurring") }.count == 1)
+    let pairs = try dir.write(Array("e0\te1\n".utf8), to: "p.tsv")
+    request.entities = EntityOptions(dictionary: dictionary, pairs: pairs)
+    request.overwrite = true
+    seen = []
+    _ = try CountPipeline.run(request, warn: { seen.append($0) })
+    #expect(seen.isEmpty)
+  }
+
   @Test func pairListInThePipeline() throws {
     let dir = try TemporaryDirectory()
     let (corpus, documents) = try Self.writeCorpus(Self.randomTexts(seed: 7, count: 80), in: dir)

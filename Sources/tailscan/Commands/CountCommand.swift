@@ -149,8 +149,15 @@ extension Tailscan {
           dictionary: entities, pairs: pairs, caseSensitive: caseSensitive,
           keepDocumentIDs: keepDocIds)
       }
-      let summary = try CountPipeline.run(request, progress: Diagnostics.progress(quiet: quiet))
-      for warning in summary.warnings { Diagnostics.warn(warning) }
+      var shown: [String] = []
+      let progress = Diagnostics.progress(quiet: quiet)
+      let summary = try CountPipeline.run(request, progress: progress) { warning in
+        // At once (on a fresh line if a progress line is showing): a run may go on for hours.
+        if progress != nil { Diagnostics.note("") }
+        Diagnostics.warn(warning)
+        shown.append(warning)
+      }
+      for warning in summary.warnings where !shown.contains(warning) { Diagnostics.warn(warning) }
       if !quiet {
         let t = summary.totals
         let rate = Double(t.uncompressedBytes) / max(summary.elapsedSeconds, 1e-9) / 1e6
