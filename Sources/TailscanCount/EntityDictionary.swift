@@ -16,7 +16,7 @@ public struct EntityDictionary: Sendable {
       throw EntityError.unreadable(path: path)
     }
     let bytes = [UInt8](data)
-    let hash = String(XXH64.hash(bytes, seed: 0), radix: 16)
+    let hash = hex(XXH64.hash(bytes, seed: 0))
     var entries: [(id: String, aliases: [String])] = []
     let lower = path.lowercased()
     var isJSON = lower.hasSuffix(".jsonl") || lower.hasSuffix(".json")
@@ -150,8 +150,14 @@ public struct EntityDictionary: Sendable {
       }
       pairs.append((a, b))
     }
-    return (pairs, unknown, String(XXH64.hash([UInt8](data), seed: 0), radix: 16))
+    return (pairs, unknown, hex(XXH64.hash([UInt8](data), seed: 0)))
   }
+}
+
+/// `value` as 16 hex digits.
+func hex(_ value: UInt64) -> String {
+  let digits = String(value, radix: 16)
+  return String(repeating: "0", count: 16 - digits.count) + digits
 }
 
 /// The lines of `bytes` (UTF-8), split at LF, each without a final CR. (Splitting a `String` at

@@ -1,3 +1,4 @@
+import Foundation
 import TailscanStore
 public import TailscanText
 
@@ -65,7 +66,10 @@ public final class TermLookup {
         kind: kind, key: sorted.joined(separator: " "), count: counts.count,
         documents: counts.documents)
     }
-    var result = try values.map { try count([$0], kind: "number") }
+    var result: [TermCount] = []
+    for (i, value) in values.enumerated() where !values[..<i].contains(value) {
+      result.append(try count([value], kind: "number"))
+    }
     for i in values.indices {
       for j in values.indices where j > i {
         result.append(try count([values[i], values[j]], kind: "number-pair"))
@@ -132,6 +136,22 @@ public final class TermLookup {
       count: counts.count, documents: counts.documents)
   }
 
+  /// With tables counted from a pair list, the pairs listed (`id1<TAB>id2`, in byte order).
+  private var listed: Set<String>??
+  private func listedPairs() throws -> Set<String>? {
+    if let listed { return listed }
+    var result: Set<String>?
+    let path = "\(directory)/\(Manifest.pairListFileName)"
+    if try entities().manifest.settings.entities?.pairs != nil {
+      guard let data = FileManager.default.contents(atPath: path) else {
+        throw EntityError.unreadable(path: path)
+      }
+      result = Set(lines(of: [UInt8](data)).filter { !$0.isEmpty })
+    }
+    listed = .some(result)
+    return result
+  }
+
   /// Splits `A:B` into two entities (at whichever ':' leaves two known entities).
   public func pairIDs(_ spec: String) throws -> (UInt32, UInt32) {
     let parts = spec.split(separator: ":", omittingEmptySubsequences: false)
@@ -150,6 +170,9 @@ public final class TermLookup {
     let (a, b) = try pairIDs(spec)
     let ids = [min(a, b), max(a, b)]
     let names = try ids.map { String(decoding: try table.tokenBytes($0), as: UTF8.self) }
+    if a != b, let listed = try listedPairs(), !listed.contains(names.joined(separator: "\t")) {
+      throw TermError.pairNotCounted(spec, list: table.manifest.settings.entities?.pairs ?? "")
+    }
     let counts = a == b ? try table.counts(ofIDs: [a]) : try table.counts(ofIDs: ids)
     return TermCount(
       kind: "entity-pair", key: names.joined(separator: " "),
@@ -165,6 +188,7 @@ public enum TermError: Error, Sendable, Equatable, CustomStringConvertible {
   case ambiguousAlias(String, ids: [String])
   case badPair(String)
   case unknownPair(String)
+  case pairNotCounted(String, list: String)
 
   public var description: String {
     switch self {
@@ -178,6 +202,9 @@ public enum TermError: Error, Sendable, Equatable, CustomStringConvertible {
     case .ambiguousAlias(let s, let ids):
       "'\(s)' is an alias of several entities (\(ids.joined(separator: ", "))); give the id"
     case .badPair(let s): "'\(s)' is not a pair; write it as 'ID1:ID2'"
+    case .pairNotCounted(let s, let list):
+      "'\(s)' was not counted: these tables counted only the pairs in '\(list)'; recount with "
+        + "the pair listed (or without '--pairs'), or see 'tailscan docs' with '--keep-doc-ids'"
     case .unknownPair(let s):
       "'\(s)' does not split into two known entities at a ':'; check the ids (or aliases)"
     }

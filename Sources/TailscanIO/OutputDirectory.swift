@@ -43,7 +43,7 @@ public struct OutputDirectory: ~Copyable {
     return !strict
       || entries.allSatisfy {
         $0 == "manifest.json" || $0.hasSuffix(".tsc") || $0.hasSuffix(".tsd")
-          || $0 == "entities-dictionary.tsv"
+          || $0 == "entities-dictionary.tsv" || $0 == "entities-pairs.tsv"
       }
   }
 

@@ -71,6 +71,13 @@ public final class DocumentPostings: @unchecked Sendable {
     guard unsafe XXH64.hash(base, 40, seed: 0) == u64(40) else {
       throw StoreError.corrupt(path: path, detail: "header checksum mismatch")
     }
+    let version = UInt32(truncatingIfNeeded: u64(8))
+    guard version == 1 else {
+      throw StoreError.unsupportedVersion(path: path, found: version, supported: 1)
+    }
+    guard u64(8) >> 32 == DocumentID.lineBits else {
+      throw StoreError.corrupt(path: path, detail: "document ids of \(u64(8) >> 32) line bits")
+    }
     let n = u64(16)
     let data = u64(24)
     let length = u64(32)

@@ -94,6 +94,8 @@ public struct Manifest: Codable, Sendable, Equatable {
 
   /// The normalized copy of the entity dictionary kept in a table directory (TSV: id, aliases).
   public static let dictionaryFileName = "entities-dictionary.tsv"
+  /// With '--pairs', the pairs counted (`id1<TAB>id2` in byte order, one per line, sorted).
+  public static let pairListFileName = "entities-pairs.tsv"
 
   /// Totals over all inputs.
   public struct Totals: Codable, Sendable, Equatable {

@@ -291,6 +291,15 @@ struct TargetedCountTests {
     #expect(throws: StoreError.familyNotCounted(path: dir.file("out"), family: .numbers)) {
       try TermLookup(directory: dir.file("out")).numbers(["7"])
     }
+    // A listed pair is answered (either order); an unlisted one is not a silent zero.
+    let lookup = TermLookup(directory: dir.file("out"))
+    let listed = try lookup.pair("Q90:Q60")
+    #expect(listed.key == "Q60 Q90")
+    #expect(listed.count == UInt64(expected.pairs[["Q60", "Q90"]]?.documents ?? 0))
+    #expect(throws: TermError.pairNotCounted("Q60:Q4", list: pairs)) { try lookup.pair("Q60:Q4") }
+    #expect(
+      try String(contentsOfFile: dir.file("out/entities-pairs.tsv"), encoding: .utf8)
+        == "Q1384\tQ4\nQ60\tQ90\nwd:Q1\twd:Q2\n")
   }
 
   /// A pair list with Windows line endings reads like the same list with `\n` (the reader
@@ -387,6 +396,8 @@ struct TargetedCountTests {
     }
     #expect(
       try lookup.numbers(["24"]) == [TermCount(kind: "number", key: "24", count: 2, documents: 1)])
+    // The same number twice: one row for it, and its pair with itself.
+    #expect(try lookup.numbers(["24", "24"]) == [term("number", "24"), term("number-pair", "24 24")])
     #expect(
       try lookup.numbers(["24", "18", "432"]) == [
         TermCount(kind: "number", key: "24", count: 2, documents: 1),
