@@ -308,7 +308,6 @@ public struct EntityMatcher: Sendable {
     let n = end - start
     if n <= 16 {
       let fold = normalizer.foldsCase
-      var h = TokenTable.seed
       var any: UInt8 = 0
       var w0: UInt64 = 0
       var w1: UInt64 = 0
@@ -316,12 +315,11 @@ public struct EntityMatcher: Sendable {
         var b = token[start + k]
         any |= b
         if fold && b &- 0x41 < 26 { b |= 0x20 }
-        h = (h ^ UInt64(b)) &* TokenTable.prime
         if k < 8 { w0 |= UInt64(b) << UInt64(8 * k) } else { w1 |= UInt64(b) << UInt64(8 * (k - 8)) }
       }
       if any < 0x80 {
         if n == 0 { return nil }
-        return tokenTable.find(hash: Self.finish(h), w0, w1, length: n)
+        return tokenTable.find(hash: TokenTable.hash(w0, w1, length: n), w0, w1, length: n)
       }
     }
     guard normalizer.normalize(token, into: &scratch) else { return nil }
@@ -341,7 +339,6 @@ public struct EntityMatcher: Sendable {
     let n = end - start
     if n <= 16 {
       let fold = normalizer.foldsCase
-      var h = TokenTable.seed
       var any: UInt8 = 0
       var w0: UInt64 = 0
       var w1: UInt64 = 0
@@ -349,12 +346,11 @@ public struct EntityMatcher: Sendable {
         var b = token[start + k]
         any |= b
         if fold && b &- 0x41 < 26 { b |= 0x20 }
-        h = (h ^ UInt64(b)) &* TokenTable.prime
         if k < 8 { w0 |= UInt64(b) << UInt64(8 * k) } else { w1 |= UInt64(b) << UInt64(8 * (k - 8)) }
       }
       if any < 0x80 {
         if n == 0 { return }
-        h = Self.finish(h)
+        let h = TokenTable.hash(w0, w1, length: n)
         // Most tokens are frequent ones seen moments ago: a small cache in front of the tables.
         let c = 4 * (Int(truncatingIfNeeded: h >> 40) & (TokenBatch.cacheEntries - 1))
         let tagged = UInt64(n) << 56
@@ -623,10 +619,22 @@ struct TokenTable: Sendable {
     self.longStarts = longStarts
   }
 
+  /// The hash of a normalized token: of its words if it has at most 16 bytes (no loop over
+  /// bytes on the hot path), else FNV-1a of its bytes.
   static func hash(_ bytes: Span<UInt8>) -> UInt64 {
+    if bytes.count <= 16 {
+      let (w0, w1) = words(bytes)
+      return hash(w0, w1, length: bytes.count)
+    }
     var h = seed
     for i in bytes.indices { h = (h ^ UInt64(bytes[i])) &* prime }
     return EntityMatcher.finish(h)
+  }
+
+  /// The hash of a token of at most 16 bytes from its words.
+  @inline(__always)
+  static func hash(_ w0: UInt64, _ w1: UInt64, length: Int) -> UInt64 {
+    EntityMatcher.finish((w0 &* 0x9E37_79B9_7F4A_7C15) ^ ((w1 &+ UInt64(length)) &* 0xC2B2_AE3D_27D4_EB4F))
   }
 
   /// The first 16 bytes as two little-endian words.
