@@ -5,11 +5,14 @@ import Foundation
 extension Tailscan {
   struct Stats: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Print a table directory's totals and its most frequent n-grams.",
+      abstract: "Print a table directory's totals and its most frequent n-grams (or terms).",
       discussion: """
+        '--family numbers' lists number terms (order 1: numbers and keywords; 2: pairs; 3: triples), '--family entities' entities (order 1) and entity pairs (order 2). Without it: n-grams, or the first family counted.
+
         EXAMPLES
           tailscan stats counts/
           tailscan stats counts/ --order 2 --top 20
+          tailscan stats counts/ --family numbers --order 2
           tailscan stats counts/ --json
         """)
 
@@ -18,6 +21,9 @@ extension Tailscan {
 
     @Option(help: "The order of the top list.")
     var order = 1
+
+    @Option(help: "Which tables: 'ngrams', 'numbers' or 'entities'.")
+    var family: String?
 
     @Option(help: "How many of the most frequent n-grams to list.")
     var top = 10
@@ -28,11 +34,27 @@ extension Tailscan {
     func validate() throws {
       guard order >= 1 else { throw ValidationError("'--order' must be at least 1") }
       guard top >= 0 else { throw ValidationError("'--top' must not be negative") }
+      if let family, Self.family(named: family) == nil {
+        throw ValidationError("'--family' must be 'ngrams', 'numbers' or 'entities', not '\(family)'")
+      }
+    }
+
+    static func family(named name: String) -> TableFamily? {
+      name == "ngrams" ? .ngrams : name == "order" ? nil : TableFamily(rawValue: name)
     }
 
     func run() async throws {
-      let table = try CountTable(directory: tables)
+      let chosen: TableFamily
+      if let family {
+        chosen = Self.family(named: family)!
+      } else {
+        // N-grams if they were counted, else the first family that was.
+        let counted = try Manifest.read(directory: tables).tables.map { $0.family ?? .ngrams }
+        chosen = counted.contains(.ngrams) ? .ngrams : counted.first ?? .ngrams
+      }
+      let table = try CountTable(directory: tables, family: chosen)
       let m = table.manifest
+      let prefix = chosen == .ngrams ? "order" : chosen.rawValue
       let t = m.totals
       let totals: [(String, String)] = [
         ("files", "\(t.files)"), ("bytes", "\(t.bytes)"),
@@ -52,6 +74,7 @@ extension Tailscan {
         for o in 1...table.maxOrder {
           var line = JSONLine()
           line.add("kind", "order")
+          if chosen != .ngrams { line.add("family", chosen.rawValue) }
           line.add("order", o)
           line.add("distinct", table.distinct(order: o))
           line.add("occurrences", table.occurrences(order: o))
@@ -60,6 +83,7 @@ extension Tailscan {
         for (rank, item) in topList.enumerated() {
           var line = JSONLine()
           line.add("kind", "top")
+          if chosen != .ngrams { line.add("family", chosen.rawValue) }
           line.add("order", order)
           line.add("rank", rank + 1)
           line.add("key", item.tokens.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " "))
@@ -73,10 +97,10 @@ extension Tailscan {
       print("tokenizer\t\(m.settings.tokenizer)\(m.settings.lowercase ? " (lowercase)" : "")")
       for (name, value) in totals { print("\(name)\t\(value)") }
       for o in 1...table.maxOrder {
-        print("order_\(o)\tdistinct \(table.distinct(order: o))\toccurrences \(table.occurrences(order: o))")
+        print("\(prefix)_\(o)\tdistinct \(table.distinct(order: o))\toccurrences \(table.occurrences(order: o))")
       }
       print("")
-      print("rank\t\(order)-gram\tcount\tdocuments")
+      print(chosen == .ngrams ? "rank\t\(order)-gram\tcount\tdocuments" : "rank\t\(prefix)-\(order)\tcount\tdocuments")
       for (rank, item) in topList.enumerated() {
         let key = item.tokens.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
         print("\(rank + 1)\t\(tsvField(key))\t\(item.counts.count)\t\(item.counts.documents)")
