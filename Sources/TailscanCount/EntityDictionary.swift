@@ -15,8 +15,9 @@ public struct EntityDictionary: Sendable {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw EntityError.unreadable(path: path)
     }
-    let bytes = [UInt8](data)
+    var bytes = [UInt8](data)
     let hash = hex(XXH64.hash(bytes, seed: 0))
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }  // a UTF-8 byte order mark
     var entries: [(id: String, aliases: [String])] = []
     let lower = path.lowercased()
     var isJSON = lower.hasSuffix(".jsonl") || lower.hasSuffix(".json")
@@ -132,8 +133,8 @@ public struct EntityDictionary: Sendable {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw EntityError.unreadable(path: path)
     }
-    var index: [String: UInt32] = [:]
-    for (i, id) in ids.enumerated() { index[id] = UInt32(i) }
+    var index: [[UInt8]: UInt32] = [:]  // by bytes, as the matcher keys ids
+    for (i, id) in ids.enumerated() { index[Array(id.utf8)] = UInt32(i) }
     var pairs: [(UInt32, UInt32)] = []
     var unknown = 0
     for (n, raw) in lines(of: [UInt8](data)).enumerated() {
@@ -144,7 +145,7 @@ public struct EntityDictionary: Sendable {
       guard fields.count == 2 else {
         throw EntityError.badPairLine(path: path, line: n + 1)
       }
-      guard let a = index[fields[0]], let b = index[fields[1]] else {
+      guard let a = index[Array(fields[0].utf8)], let b = index[Array(fields[1].utf8)] else {
         unknown += 1
         continue
       }

@@ -264,14 +264,19 @@ private struct EntityDictionaryBuilder {
   }
 
   /// `text` with tabs, carriage returns and line feeds replaced by spaces (they separate TSV
-  /// fields and lines), or nil when nothing but white space is left.
+  /// fields and lines) and white space at its ends removed (answers often start with a space;
+  /// `count` refuses ids with white space at an edge), or nil when nothing is left.
   static func clean(_ text: String) -> String? {
-    var bytes = Array(text.utf8)
-    for i in bytes.indices where bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D {
-      bytes[i] = 0x20
+    var scalars = Array(text.unicodeScalars).map {
+      $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0
     }
-    let cleaned = String(decoding: bytes, as: UTF8.self)
-    return cleaned.unicodeScalars.allSatisfy(\.properties.isWhitespace) ? nil : cleaned
+    while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+    let start = scalars.firstIndex { !$0.properties.isWhitespace } ?? scalars.count
+    scalars.removeFirst(start)
+    if scalars.isEmpty { return nil }
+    var cleaned = ""
+    cleaned.unicodeScalars.append(contentsOf: scalars)
+    return cleaned
   }
 
   /// Whether `text` is a bare Wikidata id, `^Q[0-9]+$`: an id with no name.

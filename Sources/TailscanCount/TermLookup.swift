@@ -155,11 +155,22 @@ public final class TermLookup {
   /// Splits `A:B` into two entities (at whichever ':' leaves two known entities).
   public func pairIDs(_ spec: String) throws -> (UInt32, UInt32) {
     let parts = spec.split(separator: ":", omittingEmptySubsequences: false)
+    var ambiguity: TermError?
+    /// The entity `text` names, nil if none; an ambiguous alias is remembered.
+    func resolve(_ text: String) throws -> UInt32? {
+      do {
+        return try entityID(text)
+      } catch let error as TermError {
+        if case .ambiguousAlias = error { ambiguity = ambiguity ?? error }
+        return nil
+      }
+    }
     for cut in 1..<max(1, parts.count) {
       let a = parts[..<cut].joined(separator: ":")
       let b = parts[cut...].joined(separator: ":")
-      if let x = try? entityID(a), let y = try? entityID(b) { return (x, y) }
+      if let x = try resolve(a), let y = try resolve(b) { return (x, y) }
     }
+    if let ambiguity { throw ambiguity }
     guard parts.count >= 2 else { throw TermError.badPair(spec) }
     throw TermError.unknownPair(spec)
   }

@@ -166,11 +166,12 @@ public struct EntityMatcher: Sendable {
   public init(entries: [(id: String, aliases: [String])], foldsCase: Bool) {
     let normalizer = EntityNormalizer(foldsCase: foldsCase)
     // Entity ids in byte order.
-    var provisional: [String: Int] = [:]
+    // Keyed by bytes: `String ==` would merge ids that differ only in Unicode normalization.
+    var provisional: [[UInt8]: Int] = [:]
     provisional.reserveCapacity(entries.count)
     var names: [String] = []
-    for entry in entries where provisional[entry.id] == nil {
-      provisional[entry.id] = names.count
+    for entry in entries where provisional[Array(entry.id.utf8)] == nil {
+      provisional[Array(entry.id.utf8)] = names.count
       names.append(entry.id)
     }
     let order = names.indices.sorted { names[$0].utf8.lexicographicallyPrecedes(names[$1].utf8) }
@@ -185,7 +186,7 @@ public struct EntityMatcher: Sendable {
     var nodes = 1
     var named: [UInt64] = []  // node << 32 | entity, for every alias
     for entry in entries {
-      let entity = rank[provisional[entry.id]!]
+      let entity = rank[provisional[Array(entry.id.utf8)]!]
       for alias in entry.aliases {
         let tokens = normalizer.tokens(of: alias)
         if tokens.isEmpty { continue }

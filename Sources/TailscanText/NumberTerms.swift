@@ -128,7 +128,18 @@ public struct NumberClassifier: Sendable {
     longestForm = forms.map(\.bytes.count).max() ?? 0
     self.starts = starts
     self.prefixes = prefixes
+    // Units with non-ASCII letters are matched in any case through Unicode lower-casing (as
+    // Python's str.lower()), for tokens with non-ASCII bytes only.
+    var unicodeUnits: [String: Int] = [:]
+    for (k, unit) in rules.units.enumerated() where !unit.utf8.allSatisfy({ $0 < 0x80 }) {
+      unicodeUnits[unit.lowercased()] = k
+      unicodeUnits[unit.lowercased() + "s"] = k
+    }
+    self.unicodeUnits = unicodeUnits
   }
+
+  /// Lower-cased unit forms that contain non-ASCII letters (usually none).
+  private let unicodeUnits: [String: Int]
 
   @inline(__always)
   static func lower(_ b: UInt8) -> UInt8 { b &- 0x41 < 26 ? b | 0x20 : b }
@@ -155,11 +166,28 @@ public struct NumberClassifier: Sendable {
       for i in 1..<n where token[i] &- 0x30 >= 10 { return .other }
       return .number(code: NumberCode.encode(token))
     }
+    if !unicodeUnits.isEmpty, case .keyword(let k)? = unicodeKeyword(token) {
+      return .keyword(index: k)
+    }
     if n > longestForm || !starts[Int(first)] { return .other }
     if n >= 2 && !prefixes[Int(Self.lower(first)) << 8 | Int(Self.lower(token[1]))] {
       return .other
     }
     return keyword(token)
+  }
+
+  /// A unit with non-ASCII letters, for a token with non-ASCII bytes.
+  private func unicodeKeyword(_ token: Span<UInt8>) -> Term? {
+    var bytes: [UInt8] = []
+    var ascii = true
+    for i in token.indices {
+      bytes.append(token[i])
+      if token[i] >= 0x80 { ascii = false }
+    }
+    if ascii { return nil }
+    return unicodeUnits[String(decoding: bytes, as: UTF8.self).lowercased()].map {
+      .keyword(index: $0)
+    }
   }
 
   private func keyword(_ token: Span<UInt8>) -> Term {

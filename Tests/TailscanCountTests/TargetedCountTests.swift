@@ -613,7 +613,10 @@ struct TargetedCountTests {
     #expect(
       message { try lookup.pair("Q60:nope") }
         == "'Q60:nope' does not split into two known entities at a ':'; check the ids (or aliases)")
-    #expect(throws: TermError.unknownPair("paris:Q60")) { try lookup.pair("paris:Q60") }
+    // "paris" names two entities: that is what is said, not that the pair does not split.
+    #expect(throws: TermError.ambiguousAlias("paris", ids: ["Q663094", "Q90"])) {
+      try lookup.pair("paris:Q60")
+    }
 
     // Tables counted without entities say how to get them.
     let other = try TemporaryDirectory()
