@@ -7,12 +7,14 @@ struct Tailscan: AsyncParsableCommand {
     commandName: "tailscan",
     abstract: "Count terms in a pretraining corpus and relate their frequency to model accuracy.",
     discussion: """
-      Count n-grams in gzip JSONL shards into exact, memory-mapped tables, then query them.
+      Count n-grams, number terms (Razeghi et al. 2022) and dictionary entities (Kandpal et al. 2022) in gzip JSONL shards into exact, memory-mapped tables, then query them.
 
       EXAMPLES
         tailscan count corpus/ -o counts/
         tailscan query counts/ "24" "24 times" "of the"
         tailscan stats counts/ --order 2 --top 20
+        tailscan count corpus/ -o counts/ --numbers
+        tailscan query counts/ --numbers 24 18
         tailscan entities answers.jsonl -o entities.tsv --pairs-output pairs.tsv
         tailscan count corpus/ -o counts/ --entities entities.tsv --keep-doc-ids
         tailscan docs counts/ --pair Q90:Q142 --limit 5
