@@ -159,15 +159,61 @@ public enum EntityReference {
     return String(out)
   }
 
-  /// The normalized tokens of `text` (whitespace tokens, empty ones dropped).
-  public static func tokens(_ text: String, foldsCase: Bool) -> [String] {
-    Reference.split(text).compactMap { normalize($0, foldsCase: foldsCase) }
+  /// Sentence punctuation: a match goes on past a token that ends with it only where some
+  /// alias has it there too; a token of nothing but punctuation holding some ends any match.
+  public static func isStop(_ scalar: Unicode.Scalar) -> Bool {
+    ".!?;:\u{2026}\u{3002}\u{FF01}\u{FF1F}\u{FF1B}\u{FF1A}".unicodeScalars.contains(scalar)
   }
 
-  /// Tokens as the bytes they are: no Unicode normalization (`String` equality would treat
-  /// `é` and `e` + U+0301 as the same).
+  /// Appended to a token whose stripped end held sentence punctuation; and the token that
+  /// stands for one of nothing but punctuation holding some (it matches nothing).
+  public static let stopMark = "\u{FFFF}"
+  public static let stopToken = "\u{FFFE}"
+
+  /// The normalized tokens of `text`: whitespace tokens, those of nothing but punctuation
+  /// dropped (or `stopToken` if they hold sentence punctuation), `stopMark` appended to a token
+  /// whose stripped end held sentence punctuation.
+  public static func tokens(_ text: String, foldsCase: Bool) -> [String] {
+    Reference.split(text).compactMap { raw in
+      let scalars = Array(raw.unicodeScalars)
+      var end = scalars.count
+      var stops = false
+      while end > 0 && isPunctuation(scalars[end - 1]) {
+        stops = stops || isStop(scalars[end - 1])
+        end -= 1
+      }
+      guard let token = normalize(raw, foldsCase: foldsCase) else {
+        return scalars.contains(where: isStop) ? stopToken : nil
+      }
+      return stops ? token + stopMark : token
+    }
+  }
+
+  /// Whether a token from `tokens` ended with sentence punctuation.
+  public static func stops(_ token: String) -> Bool { token.hasSuffix(stopMark) }
+
+  /// Tokens as the bytes they are (no Unicode normalization: `String` equality would treat
+  /// `é` and `e` + U+0301 as the same), without their `stopMark`s.
   public static func key(_ tokens: some Sequence<String>) -> [[UInt8]] {
-    tokens.map { Array($0.utf8) }
+    tokens.map { stops($0) ? Array($0.dropLast().utf8) : Array($0.utf8) }
+  }
+
+  /// The alias prefixes (as keys) that some alias reaches right after a token that ended with
+  /// sentence punctuation: text may go on there after such a token too.
+  public static func stopPrefixes(
+    _ entries: [(id: String, aliases: [String])], foldsCase: Bool
+  ) -> Set<[[UInt8]]> {
+    var result = Set<[[UInt8]]>()
+    for entry in entries {
+      for alias in entry.aliases {
+        let tokens = tokens(alias, foldsCase: foldsCase)
+        if tokens.contains(stopToken) { continue }
+        for k in tokens.indices.dropLast() where stops(tokens[k]) {
+          result.insert(key(tokens[...(k + 1)]))
+        }
+      }
+    }
+    return result
   }
 
   /// Normalized alias (token bytes) → the entities it names.
@@ -178,7 +224,10 @@ public enum EntityReference {
     for entry in entries {
       for alias in entry.aliases {
         let tokens = tokens(alias, foldsCase: foldsCase)
-        if !tokens.isEmpty { table[key(tokens), default: []].insert(entry.id) }
+        // An alias with a token of nothing but sentence punctuation can never match.
+        if !tokens.isEmpty && !tokens.contains(stopToken) {
+          table[key(tokens), default: []].insert(entry.id)
+        }
       }
     }
     return table
@@ -186,16 +235,25 @@ public enum EntityReference {
 
   /// The matches in `tokens`: at each position the longest alias starting there, if any, and
   /// then on after it.
-  public static func matches(_ tokens: [String], aliases: [[[UInt8]]: Set<String>])
-    -> [(range: Range<Int>, entities: Set<String>)]
-  {
+  public static func matches(
+    _ tokens: [String], aliases: [[[UInt8]]: Set<String>], stopPrefixes: Set<[[UInt8]]> = []
+  ) -> [(range: Range<Int>, entities: Set<String>)] {
+    /// Whether the window's inner steps are allowed after sentence punctuation.
+    func allowed(_ window: ArraySlice<String>) -> Bool {
+      let start = window.startIndex
+      for k in start..<(window.endIndex - 1) where stops(window[k]) {
+        if !stopPrefixes.contains(key(window[start...(k + 1)])) { return false }
+      }
+      return true
+    }
     let longest = aliases.keys.map(\.count).max() ?? 0
     var result: [(range: Range<Int>, entities: Set<String>)] = []
     var i = 0
     while i < tokens.count {
       var found: (range: Range<Int>, entities: Set<String>)?
       for length in stride(from: min(longest, tokens.count - i), through: 1, by: -1) {
-        if let entities = aliases[key(tokens[i..<(i + length)])] {
+        let window = tokens[i..<(i + length)]
+        if let entities = aliases[key(window)], allowed(window) {
           found = (i..<(i + length), entities)
           break
         }
@@ -227,6 +285,7 @@ public enum EntityReference {
     foldsCase: Bool, pairList: Set<[String]>? = nil
   ) -> Counts {
     let aliases = aliasTable(entries, foldsCase: foldsCase)
+    let stopPrefixes = stopPrefixes(entries, foldsCase: foldsCase)
     var counts = Counts()
     for entry in entries {
       counts.entities[entry.id] = Tally(count: 0, documents: 0)
@@ -234,7 +293,9 @@ public enum EntityReference {
     }
     for document in documents {
       var present = Set<String>()
-      for match in matches(tokens(document.text, foldsCase: foldsCase), aliases: aliases) {
+      for match in matches(
+        tokens(document.text, foldsCase: foldsCase), aliases: aliases, stopPrefixes: stopPrefixes)
+      {
         for entity in match.entities {
           counts.entities[entity]!.count += 1
           present.insert(entity)

@@ -3,7 +3,9 @@
 /// Text and aliases are split on whitespace (Python `str.split()`); each token loses the
 /// punctuation at its edges (the 32 ASCII punctuation characters and Unicode general categories
 /// P*), so `Paris,` and `(Paris)` match `Paris` but `Paris's` does not; a token of nothing but
-/// punctuation is dropped (so `Rock & Roll` matches `Rock Roll`). Unless case-sensitive, tokens
+/// punctuation is dropped (so `Rock & Roll` matches `Rock Roll`). Sentence punctuation at the
+/// end of a token ends a match there unless an alias has some at that point (`New York. City`
+/// is `New York`; `St Louis` still matches `St. Louis`). Unless case-sensitive, tokens
 /// are case-folded: Unicode lowercase mapping plus the folds ß/ẞ → ss, ς → σ, ſ → s. No Unicode
 /// normalization is applied (text is compared as written, normally NFC).
 public struct EntityNormalizer: Sendable {
@@ -34,8 +36,39 @@ public struct EntityNormalizer: Sendable {
     }
   }
 
+  /// Sentence punctuation (`. ! ? ; :`, `…`, and the CJK full-width forms): a match does not
+  /// go on past a token that ends with it unless an alias has it there too, and a token of
+  /// nothing but punctuation that holds some ends any match.
+  static func isStop(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar {
+    case ".", "!", "?", ";", ":", "\u{2026}", "\u{3002}", "\u{FF01}", "\u{FF1F}", "\u{FF1B}",
+      "\u{FF1A}":
+      return true
+    default:
+      return false
+    }
+  }
+  static let asciiStop: [Bool] = (0..<256).map { b in b < 0x80 && isStop(Unicode.Scalar(UInt8(b))) }
+
+  /// What a whitespace token is to the matcher.
+  enum Kind: Equatable {
+    /// Nothing but punctuation, none of it sentence punctuation: skipped.
+    case skipped
+    /// Nothing but punctuation, some of it sentence punctuation: ends any match.
+    case stop
+    /// A token (normalized into `out`), and whether sentence punctuation was stripped from its
+    /// end.
+    case word(stops: Bool)
+  }
+
   /// The normalized form of `token` (valid UTF-8) in `out` (replaced); false if nothing is left.
   public func normalize(_ token: Span<UInt8>, into out: inout [UInt8]) -> Bool {
+    if case .word = kind(token, into: &out) { return true }
+    return false
+  }
+
+  /// What `token` (valid UTF-8) is; its normalized form in `out`.
+  func kind(_ token: Span<UInt8>, into out: inout [UInt8]) -> Kind {
     out.removeAll(keepingCapacity: true)
     var scalars: [Unicode.Scalar] = []
     var bytes: [UInt8] = []
@@ -44,9 +77,13 @@ public struct EntityNormalizer: Sendable {
     for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars { scalars.append(scalar) }
     var start = 0
     var end = scalars.count
+    var stops = false
     while start < end && Self.isPunctuation(scalars[start]) { start += 1 }
-    while end > start && Self.isPunctuation(scalars[end - 1]) { end -= 1 }
-    if start == end { return false }
+    while end > start && Self.isPunctuation(scalars[end - 1]) {
+      stops = stops || Self.isStop(scalars[end - 1])
+      end -= 1
+    }
+    if start == end { return scalars.contains(where: Self.isStop) ? .stop : .skipped }
     for scalar in scalars[start..<end] {
       if foldsCase {
         CaseFold.append(scalar, to: &out)
@@ -54,34 +91,53 @@ public struct EntityNormalizer: Sendable {
         out.append(contentsOf: Array(String(scalar).utf8))
       }
     }
-    return true
+    return .word(stops: stops)
   }
 
   /// The normalized tokens of `text` (an alias, or a query).
   public func tokens(of text: String) -> [[UInt8]] {
-    var result: [[UInt8]] = []
-    var out: [UInt8] = []
-    WhitespaceSplitter.forEachToken(in: text.utf8.span) { token in
-      if normalizeQuickly(token, into: &out) { result.append(out) }
-    }
-    return result
+    aliasTokens(of: text)?.map(\.bytes) ?? []
   }
 
-  /// `normalize`, without decoding scalars for ASCII tokens.
-  func normalizeQuickly(_ token: Span<UInt8>, into out: inout [UInt8]) -> Bool {
+  /// The normalized tokens of an alias and whether each ended with sentence punctuation; nil
+  /// if a token of nothing but sentence punctuation makes it impossible to match.
+  func aliasTokens(of text: String) -> [(bytes: [UInt8], stops: Bool)]? {
+    var result: [(bytes: [UInt8], stops: Bool)] = []
+    var out: [UInt8] = []
+    var matchable = true
+    WhitespaceSplitter.forEachToken(in: text.utf8.span) { token in
+      switch kindQuickly(token, into: &out) {
+      case .skipped: break
+      case .stop: matchable = false
+      case .word(let stops): result.append((out, stops))
+      }
+    }
+    return matchable ? result : nil
+  }
+
+  /// `kind`, without decoding scalars for ASCII tokens.
+  func kindQuickly(_ token: Span<UInt8>, into out: inout [UInt8]) -> Kind {
     var ascii = true
     for i in token.indices where token[i] >= 0x80 { ascii = false }
-    guard ascii else { return normalize(token, into: &out) }
+    guard ascii else { return kind(token, into: &out) }
     out.removeAll(keepingCapacity: true)
     var start = 0
     var end = token.count
+    var stops = false
     while start < end && Self.isASCIIPunctuation(token[start]) { start += 1 }
-    while end > start && Self.isASCIIPunctuation(token[end - 1]) { end -= 1 }
+    while end > start && Self.isASCIIPunctuation(token[end - 1]) {
+      stops = stops || Self.asciiStop[Int(token[end - 1])]
+      end -= 1
+    }
+    if start == end {
+      for i in token.indices where Self.asciiStop[Int(token[i])] { return .stop }
+      return .skipped
+    }
     for i in start..<end {
       let b = token[i]
       out.append(foldsCase && b &- 0x41 < 26 ? b | 0x20 : b)
     }
-    return start < end
+    return .word(stops: stops)
   }
 }
 
@@ -185,16 +241,19 @@ public struct EntityMatcher: Sendable {
     edges.reserveCapacity(entries.count * 2)
     var nodes = 1
     var named: [UInt64] = []  // node << 32 | entity, for every alias
+    var stopEdges = Set<UInt64>()  // edges some alias takes after sentence punctuation
     for entry in entries {
       let entity = rank[provisional[Array(entry.id.utf8)]!]
       for alias in entry.aliases {
-        let tokens = normalizer.tokens(of: alias)
-        if tokens.isEmpty { continue }
+        guard let tokens = normalizer.aliasTokens(of: alias), !tokens.isEmpty else { continue }
         var node: UInt32 = 0
+        var afterStop = false
         for token in tokens {
-          let t = tokenIndex.intern(token)
-          if t == tokenList.count { tokenList.append(token) }
+          let t = tokenIndex.intern(token.bytes)
+          if t == tokenList.count { tokenList.append(token.bytes) }
           let edge = UInt64(node) << 32 | UInt64(t)
+          if afterStop { stopEdges.insert(edge) }
+          afterStop = token.stops
           if let child = edges[edge] {
             node = child
           } else {
@@ -235,7 +294,8 @@ public struct EntityMatcher: Sendable {
     var hasChildren = [Bool](repeating: false, count: nodeCount)
     for (edge, child) in edges where edge >> 32 != 0 {
       let parent = renumbered[Int(edge >> 32)]
-      deeper[UInt64(parent) << 32 | (edge & 0xFFFF_FFFF)] = UInt32(renumbered[Int(child)])
+      let stop: UInt32 = stopEdges.contains(edge) ? EdgeTable.allowsStop : 0
+      deeper[UInt64(parent) << 32 | (edge & 0xFFFF_FFFF)] = UInt32(renumbered[Int(child)]) | stop
       hasChildren[parent] = true
     }
     children = EdgeTable(deeper)
@@ -296,16 +356,33 @@ public struct EntityMatcher: Sendable {
     return h ^ h >> 33
   }
 
-  /// What one whitespace token of the text is: `unknown`, the id of an alias token, or nil if
-  /// it is nothing but punctuation (and so is skipped). `scratch` is reused storage.
+  /// Set in a token id from `tokenID` when the token ended with sentence punctuation.
+  public static let stopBit: UInt32 = 1 << 31
+
+  /// The child of `node` by the edge `value` (from `children`), or -1 if there is none or if
+  /// the token before ended with sentence punctuation where no alias has any.
+  @inline(__always)
+  static func child(_ value: Int, afterStop: Bool) -> Int {
+    if value < 0 || (afterStop && UInt32(value) & EdgeTable.allowsStop == 0) { return -1 }
+    return value & 0x7FFF_FFFF
+  }
+
+  /// What one whitespace token of the text is: the id of an alias token (with `stopBit` set if
+  /// it ended with sentence punctuation), `unknown` (in no alias, or nothing but punctuation
+  /// holding sentence punctuation), or nil if it is nothing but other punctuation (skipped).
+  /// `scratch` is reused storage.
   @inline(__always)
   public func tokenID(_ token: Span<UInt8>, scratch: inout [UInt8]) -> UInt32? {
     // Fast path: ASCII of at most 16 bytes, normalized on the fly.
     let punctuation = EntityNormalizer.asciiPunctuation
     var start = 0
     var end = token.count
+    var stops = false
     while start < end && punctuation[Int(token[start])] { start += 1 }
-    while end > start && punctuation[Int(token[end - 1])] { end -= 1 }
+    while end > start && punctuation[Int(token[end - 1])] {
+      stops = stops || EntityNormalizer.asciiStop[Int(token[end - 1])]
+      end -= 1
+    }
     let n = end - start
     if n <= 16 {
       let fold = normalizer.foldsCase
@@ -319,12 +396,21 @@ public struct EntityMatcher: Sendable {
         if k < 8 { w0 |= UInt64(b) << UInt64(8 * k) } else { w1 |= UInt64(b) << UInt64(8 * (k - 8)) }
       }
       if any < 0x80 {
-        if n == 0 { return nil }
-        return tokenTable.find(hash: TokenTable.hash(w0, w1, length: n), w0, w1, length: n)
+        if n == 0 {
+          for i in token.indices where EntityNormalizer.asciiStop[Int(token[i])] { return Self.unknown }
+          return nil
+        }
+        let t = tokenTable.find(hash: TokenTable.hash(w0, w1, length: n), w0, w1, length: n)
+        return t == Self.unknown || !stops ? t : t | Self.stopBit
       }
     }
-    guard normalizer.normalize(token, into: &scratch) else { return nil }
-    return tokenTable.find(scratch.span)
+    switch normalizer.kind(token, into: &scratch) {
+    case .skipped: return nil
+    case .stop: return Self.unknown
+    case .word(let stops):
+      let t = tokenTable.find(scratch.span)
+      return t == Self.unknown || !stops ? t : t | Self.stopBit
+    }
   }
 
   /// Adds one whitespace token of a document to `batch`: its id and what it can do in an alias
@@ -335,8 +421,12 @@ public struct EntityMatcher: Sendable {
     let punctuation = EntityNormalizer.asciiPunctuation
     var start = 0
     var end = token.count
+    var stops = false
     while start < end && punctuation[Int(token[start])] { start += 1 }
-    while end > start && punctuation[Int(token[end - 1])] { end -= 1 }
+    while end > start && punctuation[Int(token[end - 1])] {
+      stops = stops || EntityNormalizer.asciiStop[Int(token[end - 1])]
+      end -= 1
+    }
     let n = end - start
     if n <= 16 {
       let fold = normalizer.foldsCase
@@ -350,44 +440,62 @@ public struct EntityMatcher: Sendable {
         if k < 8 { w0 |= UInt64(b) << UInt64(8 * k) } else { w1 |= UInt64(b) << UInt64(8 * (k - 8)) }
       }
       if any < 0x80 {
-        if n == 0 { return }
+        if n == 0 {
+          for i in token.indices where EntityNormalizer.asciiStop[Int(token[i])] {
+            batch.append(TokenBatch.unknownItem)
+            return
+          }
+          return
+        }
         let h = TokenTable.hash(w0, w1, length: n)
         // Most tokens are frequent ones seen moments ago: a small cache in front of the tables.
         let c = 4 * (Int(truncatingIfNeeded: h >> 40) & (TokenBatch.cacheEntries - 1))
-        let tagged = UInt64(n) << 56
+        var item: UInt64
         if batch.cache[c] == h | 1 && batch.cache[c + 1] == w0 && batch.cache[c + 2] == w1
           && batch.cache[c + 3] >> 56 == UInt64(n)
         {
-          batch.append(batch.cache[c + 3] & ~(0xFF << 56))
-          return
+          item = batch.cache[c + 3] & ~(0xFF << 56)
+        } else {
+          item = tokenTable.item(hash: h, w0, w1, length: n)
+          batch.cache[c] = h | 1
+          batch.cache[c + 1] = w0
+          batch.cache[c + 2] = w1
+          batch.cache[c + 3] = UInt64(n) << 56 | item
         }
-        let item = tokenTable.item(hash: h, w0, w1, length: n)
-        batch.cache[c] = h | 1
-        batch.cache[c + 1] = w0
-        batch.cache[c + 2] = w1
-        batch.cache[c + 3] = tagged | item
-        batch.append(item)
+        batch.append(item == TokenBatch.unknownItem || !stops ? item : item | TokenBatch.stopItemBit)
         return
       }
     }
-    guard normalizer.normalize(token, into: &scratch) else { return }
-    let t = tokenTable.find(scratch.span)
-    let item = t == Self.unknown ? TokenBatch.unknownItem : UInt64(tokenTable.flags(t)) << 32 | UInt64(t)
-    batch.append(item)
+    switch normalizer.kind(token, into: &scratch) {
+    case .skipped:
+      return
+    case .stop:
+      batch.append(TokenBatch.unknownItem)
+    case .word(let stops):
+      let t = tokenTable.find(scratch.span)
+      batch.append(
+        t == Self.unknown
+          ? TokenBatch.unknownItem
+          : UInt64(tokenTable.flags(t)) << 32 | UInt64(t) | (stops ? TokenBatch.stopItemBit : 0))
+    }
   }
 
   /// The entities that have `alias` (normalized the same way) as a whole alias.
   public func entities(forAlias alias: String) -> [UInt32] {
+    guard let tokens = normalizer.aliasTokens(of: alias) else { return [] }
     var node = -1
-    for token in normalizer.tokens(of: alias) {
-      let t = tokenTable.find(token.span)
+    var afterStop = false
+    for token in tokens {
+      let t = tokenTable.find(token.bytes.span)
       if t == Self.unknown { return [] }
       if node < 0 {
         node = Int(t) + 1
       } else {
-        node = nodeInfo[node] & 1 == 0 ? -1 : children[UInt64(node) << 32 | UInt64(t)]
+        guard nodeInfo[node] & 1 != 0 else { return [] }
+        node = Self.child(children[UInt64(node) << 32 | UInt64(t)], afterStop: afterStop)
         if node < 0 { return [] }
       }
+      afterStop = token.stops
     }
     guard node >= 0 else { return [] }
     var result: [UInt32] = []
@@ -427,13 +535,15 @@ public struct EntityMatcher: Sendable {
       while info & 1 != 0 && j < n && items[j] & continues != 0 {
         let key = UInt64(node) << 32 | (items[j] & 0xFFFF_FFFF)
         let c = 2 * (Int(truncatingIfNeeded: EntityMatcher.finish(key)) & (TokenBatch.cacheEntries - 1))
+        let value: Int
         if batch.edgeCache[c] == key {
-          node = Int(batch.edgeCache[c + 1]) - 1
+          value = Int(batch.edgeCache[c + 1]) - 1
         } else {
-          node = children[key]
+          value = children[key]
           batch.edgeCache[c] = key
-          batch.edgeCache[c + 1] = UInt64(node + 1)
+          batch.edgeCache[c + 1] = UInt64(value + 1)
         }
+        node = Self.child(value, afterStop: items[j - 1] & TokenBatch.stopItemBit != 0)
         if node < 0 { break }
         info = nodeInfo[node]
         j += 1
@@ -464,13 +574,15 @@ public struct EntityMatcher: Sendable {
         i += 1
         continue
       }
-      var node = Int(first) + 1
+      var node = Int(first & ~Self.stopBit) + 1
       var info = nodeInfo[node]
       var best: UInt64 = info >> 1 != 0 ? info : 0
       var bestEnd = i + 1
       var j = i + 1
       while info & 1 != 0 && j < n && tokens[j] != Self.unknown {
-        node = children[UInt64(node) << 32 | UInt64(tokens[j])]
+        node = Self.child(
+          children[UInt64(node) << 32 | UInt64(tokens[j] & ~Self.stopBit)],
+          afterStop: tokens[j - 1] & Self.stopBit != 0)
         if node < 0 { break }
         info = nodeInfo[node]
         j += 1
@@ -492,8 +604,11 @@ public struct EntityMatcher: Sendable {
 /// Trie edges below the root: open addressing on `node << 32 | token`, behind a bit filter
 /// (most lookups are for edges that do not exist, like "the" followed by any word).
 struct EdgeTable: Sendable {
+  /// Set in an edge's value when some alias takes it after a token that ended with sentence
+  /// punctuation (so text may too).
+  static let allowsStop: UInt32 = 1 << 31
   private let keys: [UInt64]
-  private let values: [Int32]
+  private let values: [UInt32]
   private let mask: Int
   private let filter: [UInt64]
   private let filterMask: Int
@@ -502,7 +617,7 @@ struct EdgeTable: Sendable {
     var size = 16
     while size < edges.count * 2 { size <<= 1 }
     var keys = [UInt64](repeating: UInt64.max, count: size)
-    var values = [Int32](repeating: -1, count: size)
+    var values = [UInt32](repeating: 0, count: size)
     var filterBits = 1 << 12
     while filterBits < edges.count * 16 { filterBits <<= 1 }
     var filter = [UInt64](repeating: 0, count: filterBits / 64)
@@ -511,7 +626,7 @@ struct EdgeTable: Sendable {
       var i = Int(truncatingIfNeeded: h) & (size - 1)
       while keys[i] != UInt64.max { i = (i + 1) & (size - 1) }
       keys[i] = key
-      values[i] = Int32(value)
+      values[i] = value
       let bit = Int(truncatingIfNeeded: h >> 24) & (filterBits - 1)
       filter[bit >> 6] |= 1 << UInt64(bit & 63)
     }
@@ -522,7 +637,7 @@ struct EdgeTable: Sendable {
     filterMask = filterBits - 1
   }
 
-  /// The child, or -1.
+  /// The edge's value (child node, and `allowsStop`), or -1 if there is no such edge.
   @inline(__always)
   subscript(key: UInt64) -> Int {
     let h = EntityMatcher.finish(key)
@@ -548,6 +663,8 @@ public struct TokenBatch: Sendable {
   var edgeCache = [UInt64](repeating: UInt64.max, count: 2 * TokenBatch.cacheEntries)
   static let cacheEntries = 4096
   static let unknownItem = UInt64(EntityMatcher.unknown)
+  /// Set in an item whose token ended with sentence punctuation.
+  static let stopItemBit: UInt64 = 1 << 48
   /// An alias of one token, or the first token of longer aliases; a later token of one.
   static let startsAlias: UInt8 = 1
   static let goesOn: UInt8 = 2

@@ -36,7 +36,9 @@ struct EvidenceTests {
   {
     documents.filter { document in
       let tokens = EntityReference.tokens(document.text, foldsCase: true)
-      let present = EntityReference.matches(tokens, aliases: aliases).reduce(Set<String>()) {
+      let present = EntityReference.matches(
+        tokens, aliases: aliases,
+        stopPrefixes: EntityReference.stopPrefixes(TargetedCountTests.entries, foldsCase: true)).reduce(Set<String>()) {
         $0.union($1.entities)
       }
       return entities.allSatisfy(present.contains)

@@ -93,7 +93,8 @@ struct EntityCounterTests {
   static func referenceMatches(_ text: String, foldsCase: Bool) -> (tokens: Int, found: [String]) {
     let aliases = EntityReference.aliasTable(entries, foldsCase: foldsCase)
     let tokens = EntityReference.tokens(text, foldsCase: foldsCase)
-    let found = EntityReference.matches(tokens, aliases: aliases).map {
+    let stopPrefixes = EntityReference.stopPrefixes(entries, foldsCase: foldsCase)
+    let found = EntityReference.matches(tokens, aliases: aliases, stopPrefixes: stopPrefixes).map {
       "\($0.range.lowerBound)..<\($0.range.upperBound) \($0.entities.sorted(by: bytesPrecede))"
     }
     return (tokens.count, found)
@@ -377,5 +378,65 @@ struct EntityCounterTests {
     #expect(Self.found("b", aliases: dictionary, foldsCase: true) == [["B"]])
     #expect(Self.found("", aliases: dictionary, foldsCase: true) == [])
     #expect(Self.found("a-b c", aliases: dictionary, foldsCase: true) == [])
+  }
+}
+
+/// Sentence punctuation inside a would-be match: it ends the match unless an alias has it there.
+struct SentencePunctuationTests {
+  static let entries: [(id: String, aliases: [String])] = [
+    ("NY", ["New York"]),
+    ("NYC", ["New York City"]),
+    ("STL", ["St. Louis"]),
+    ("SW4", ["Star Wars: Episode IV"]),
+    ("SW", ["Star Wars"]),
+    ("X", ["Yes . No"]),
+  ]
+
+  static func found(_ text: String) -> [String] {
+    let matcher = EntityMatcher(entries: entries, foldsCase: true)
+    var scratch: [UInt8] = []
+    var ids: [UInt32] = []
+    for token in Reference.split(text) {
+      if let id = matcher.tokenID(Array(token.utf8).span, scratch: &scratch) { ids.append(id) }
+    }
+    var result: [String] = []
+    matcher.forEachMatch(in: ids) { _, entities in
+      result += entities.map { matcher.entityIDs[Int($0)] }
+    }
+    // The counter's path (prepare, appendMatches) finds the same.
+    var batch = TokenBatch()
+    for token in Reference.split(text) { matcher.prepare(Array(token.utf8).span, into: &batch, scratch: &scratch) }
+    var viaBatch: [UInt32] = []
+    matcher.appendMatches(in: &batch, to: &viaBatch)
+    #expect(viaBatch.map { matcher.entityIDs[Int($0)] } == result, "\(text)")
+    // And the reference.
+    let reference = EntityReference.matches(
+      EntityReference.tokens(text, foldsCase: true),
+      aliases: EntityReference.aliasTable(entries, foldsCase: true),
+      stopPrefixes: EntityReference.stopPrefixes(entries, foldsCase: true)
+    ).flatMap { $0.entities.sorted() }
+    #expect(reference == result, "\(text)")
+    return result
+  }
+
+  @Test func sentencePunctuationEndsAMatch() {
+    #expect(Self.found("in New York City today") == ["NYC"])
+    #expect(Self.found("in New York. City officials") == ["NY"])
+    #expect(Self.found("in New York; City officials") == ["NY"])
+    #expect(Self.found("in New York, City officials") == ["NYC"])  // a comma does not end it
+    #expect(Self.found("in New York … City") == ["NY"])  // nor does a token of it alone go unnoticed
+    #expect(Self.found("in New York! City") == ["NY"])
+    #expect(Self.found("New York.") == ["NY"])  // at the end of a match it does not matter
+  }
+
+  @Test func aliasesWithSentencePunctuationStillMatch() {
+    #expect(Self.found("St. Louis is west") == ["STL"])
+    #expect(Self.found("St Louis is west") == ["STL"])  // the alias's punctuation is optional
+    #expect(Self.found("Star Wars: Episode IV was first") == ["SW4"])
+    #expect(Self.found("Star Wars Episode IV") == ["SW4"])
+    // Any sentence punctuation goes where the alias has some ("." for ":").
+    #expect(Self.found("Star Wars. Episode IV") == ["SW4"])
+    #expect(Self.found("Star. Wars Episode IV") == [])
+    #expect(Self.found("Yes . No") == [])  // an alias with a token of only "." never matches
   }
 }

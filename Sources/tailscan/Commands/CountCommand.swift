@@ -16,7 +16,7 @@ extension Tailscan {
 
         '--numbers' also counts number terms as Razeghi et al. did, over whitespace tokens: a number is a token of 1 to '--number-digits' ASCII digits; pairs are numbers at most '--number-window' tokens apart (keyed in string order, '18 24'); triples are a number and two later numbers within the window of it; number–keyword pairs are a number and a unit (any case, optional plural s) or operator (exact) within the window on either side.
 
-        '--entities FILE' also matches a dictionary of entities (TSV 'id<TAB>name<TAB>alias…' or JSONL {"id":…,"aliases":[…]}) over whitespace tokens, longest match first, with punctuation at token edges ignored and case folded (unless '--case-sensitive'), and counts per entity its documents and mentions, and per pair of entities the documents containing both (only the pairs in '--pairs FILE' if given). '--keep-doc-ids' keeps each entity's documents for 'tailscan docs'.
+        '--entities FILE' also matches a dictionary of entities (TSV 'id<TAB>name<TAB>alias…' or JSONL {"id":…,"aliases":[…]}) over whitespace tokens, longest match first, with punctuation at token edges ignored (but sentence punctuation ends a match unless an alias has it there) and case folded (unless '--case-sensitive'), and counts per entity its documents and mentions, and per pair of entities the documents containing both (only the pairs in '--pairs FILE' if given). '--keep-doc-ids' keeps each entity's documents for 'tailscan docs'.
 
         EXAMPLES
           tailscan count corpus/ -o counts/
