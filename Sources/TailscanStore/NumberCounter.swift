@@ -11,7 +11,7 @@ public import TailscanText
 /// `100 7`), a number–keyword pair as (number, keyword).
 public struct NumberCounter {
   public let rules: NumberRules
-  private let classifier: NumberClassifier
+  @usableFromInline let classifier: NumberClassifier
   /// Dense id of each number code seen.
   private var idOfCode: [UInt32: UInt32] = [:]
   /// Per dense id: the number's code (`keywordCode` for keywords), occurrences, documents, and
@@ -28,11 +28,12 @@ public struct NumberCounter {
   /// Numbers and keywords of the current document within the window before the current token.
   private var recentNumbers: [(position: Int, id: UInt32)] = []
   private var recentKeywords: [(position: Int, id: UInt32)] = []
-  private var position = 0
+  @usableFromInline var position = 0
   /// 1-based index of the current document (0 before the first).
   public private(set) var documents: UInt64 = 0
   /// Tokens seen.
-  public private(set) var tokens: UInt64 = 0
+  public var tokens: UInt64 { tokenCount }
+  @usableFromInline var tokenCount: UInt64 = 0
   static let flushAt = 4096
 
   /// - Parameter sortBuffer: pair occurrences buffered before a sort (tests use tiny ones).
@@ -63,13 +64,18 @@ public struct NumberCounter {
   }
 
   /// Adds the next whitespace token of the current document.
-  @inline(__always)
+  @inlinable @inline(__always)
   public mutating func add(token: Span<UInt8>) throws(StoreError) {
     precondition(documents > 0, "call beginDocument() before add(token:)")
-    tokens &+= 1
+    tokenCount &+= 1
+    if classifier.isCandidate(token) { try addCandidate(token) }
+    position += 1
+  }
+
+  @usableFromInline
+  mutating func addCandidate(_ token: Span<UInt8>) throws(StoreError) {
     let term = classifier.classify(token)
     if term != .other { try add(term) }
-    position += 1
   }
 
   private mutating func add(_ term: NumberClassifier.Term) throws(StoreError) {

@@ -87,10 +87,10 @@ public struct NumberClassifier: Sendable {
   /// An open-addressing table of form indices + 1, by the hash of the lower-cased bytes.
   private let slots: [Int]
   private let mask: Int
-  private let longestForm: Int
+  @usableFromInline let longestForm: Int
   /// Whether a byte can start a keyword form (either case for units), and whether two
   /// ASCII-lower-cased bytes can start one: most tokens stop at these.
-  private let starts: [Bool]
+  @usableFromInline let starts: [Bool]
   private let prefixes: [Bool]
 
   public init(rules: NumberRules) {
@@ -136,10 +136,23 @@ public struct NumberClassifier: Sendable {
       unicodeUnits[unit.lowercased() + "s"] = k
     }
     self.unicodeUnits = unicodeUnits
+    hasUnicodeUnits = !unicodeUnits.isEmpty
   }
 
   /// Lower-cased unit forms that contain non-ASCII letters (usually none).
   private let unicodeUnits: [String: Int]
+  @usableFromInline let hasUnicodeUnits: Bool
+
+  /// Whether `token` may be a number or a keyword (false for most tokens, answered inline in
+  /// the caller's loop; `classify` decides).
+  @inlinable @inline(__always)
+  public func isCandidate(_ token: Span<UInt8>) -> Bool {
+    let n = token.count
+    if n == 0 { return false }
+    let first = token[0]
+    if first &- 0x30 < 10 || hasUnicodeUnits { return true }
+    return n <= longestForm && starts[Int(first)]
+  }
 
   @inline(__always)
   static func lower(_ b: UInt8) -> UInt8 { b &- 0x41 < 26 ? b | 0x20 : b }
