@@ -367,13 +367,19 @@ public struct EntityMatcher: Sendable {
     return value & 0x7FFF_FFFF
   }
 
-  /// What one whitespace token of the text is: the id of an alias token (with `stopBit` set if
-  /// it ended with sentence punctuation), `unknown` (in no alias, or nothing but punctuation
-  /// holding sentence punctuation), or nil if it is nothing but other punctuation (skipped).
-  /// `scratch` is reused storage.
+  /// An ASCII token whose normalized form has at most 16 bytes, normalized and packed in one
+  /// pass (the fast path of `tokenID` and `prepare`).
+  enum QuickToken {
+    /// Nothing but punctuation; whether some of it is sentence punctuation.
+    case punctuation(stops: Bool)
+    /// The normalized bytes as two little-endian words, their count and hash, and whether
+    /// sentence punctuation was stripped from the end.
+    case word(w0: UInt64, w1: UInt64, length: Int, hash: UInt64, stops: Bool)
+  }
+
+  /// `token` on the fast path, or nil if it needs the general one (non-ASCII, or longer).
   @inline(__always)
-  public func tokenID(_ token: Span<UInt8>, scratch: inout [UInt8]) -> UInt32? {
-    // Fast path: ASCII of at most 16 bytes, normalized on the fly.
+  func quick(_ token: Span<UInt8>) -> QuickToken? {
     let punctuation = EntityNormalizer.asciiPunctuation
     var start = 0
     var end = token.count
@@ -384,33 +390,51 @@ public struct EntityMatcher: Sendable {
       end -= 1
     }
     let n = end - start
-    if n <= 16 {
-      let fold = normalizer.foldsCase
-      var any: UInt8 = 0
-      var w0: UInt64 = 0
-      var w1: UInt64 = 0
-      for k in 0..<n {
-        var b = token[start + k]
-        any |= b
-        if fold && b &- 0x41 < 26 { b |= 0x20 }
-        if k < 8 { w0 |= UInt64(b) << UInt64(8 * k) } else { w1 |= UInt64(b) << UInt64(8 * (k - 8)) }
+    if n > 16 { return nil }
+    if n == 0 {
+      for i in token.indices where EntityNormalizer.asciiStop[Int(token[i])] {
+        return .punctuation(stops: true)
       }
-      if any < 0x80 {
-        if n == 0 {
-          for i in token.indices where EntityNormalizer.asciiStop[Int(token[i])] { return Self.unknown }
-          return nil
-        }
-        let t = tokenTable.find(hash: TokenTable.hash(w0, w1, length: n), w0, w1, length: n)
-        return t == Self.unknown || !stops ? t : t | Self.stopBit
+      return .punctuation(stops: false)
+    }
+    let fold = normalizer.foldsCase
+    var any: UInt8 = 0
+    var w0: UInt64 = 0
+    var w1: UInt64 = 0
+    for k in 0..<n {
+      var b = token[start + k]
+      any |= b
+      if fold && b &- 0x41 < 26 { b |= 0x20 }
+      if k < 8 { w0 |= UInt64(b) << UInt64(8 * k) } else { w1 |= UInt64(b) << UInt64(8 * (k - 8)) }
+    }
+    if any >= 0x80 { return nil }
+    return .word(w0: w0, w1: w1, length: n, hash: TokenTable.hash(w0, w1, length: n), stops: stops)
+  }
+
+  /// What one whitespace token of the text is: the id of an alias token (with `stopBit` set if
+  /// it ended with sentence punctuation), `unknown` (in no alias, or nothing but punctuation
+  /// holding sentence punctuation), or nil if it is nothing but other punctuation (skipped).
+  /// `scratch` is reused storage.
+  @inline(__always)
+  public func tokenID(_ token: Span<UInt8>, scratch: inout [UInt8]) -> UInt32? {
+    let t: UInt32
+    let stops: Bool
+    switch quick(token) {
+    case .punctuation(let stop)?:
+      return stop ? Self.unknown : nil
+    case .word(let w0, let w1, let length, let hash, let stop)?:
+      t = tokenTable.find(hash: hash, w0, w1, length: length)
+      stops = stop
+    case nil:
+      switch normalizer.kind(token, into: &scratch) {
+      case .skipped: return nil
+      case .stop: return Self.unknown
+      case .word(let stop):
+        t = tokenTable.find(scratch.span)
+        stops = stop
       }
     }
-    switch normalizer.kind(token, into: &scratch) {
-    case .skipped: return nil
-    case .stop: return Self.unknown
-    case .word(let stops):
-      let t = tokenTable.find(scratch.span)
-      return t == Self.unknown || !stops ? t : t | Self.stopBit
-    }
+    return t == Self.unknown || !stops ? t : t | Self.stopBit
   }
 
   /// Adds one whitespace token of a document to `batch`: its id and what it can do in an alias
@@ -418,66 +442,41 @@ public struct EntityMatcher: Sendable {
   /// matches the same). ASCII tokens of at most 16 bytes are normalized and hashed in one pass.
   @inline(__always)
   public func prepare(_ token: Span<UInt8>, into batch: inout TokenBatch, scratch: inout [UInt8]) {
-    let punctuation = EntityNormalizer.asciiPunctuation
-    var start = 0
-    var end = token.count
-    var stops = false
-    while start < end && punctuation[Int(token[start])] { start += 1 }
-    while end > start && punctuation[Int(token[end - 1])] {
-      stops = stops || EntityNormalizer.asciiStop[Int(token[end - 1])]
-      end -= 1
-    }
-    let n = end - start
-    if n <= 16 {
-      let fold = normalizer.foldsCase
-      var any: UInt8 = 0
-      var w0: UInt64 = 0
-      var w1: UInt64 = 0
-      for k in 0..<n {
-        var b = token[start + k]
-        any |= b
-        if fold && b &- 0x41 < 26 { b |= 0x20 }
-        if k < 8 { w0 |= UInt64(b) << UInt64(8 * k) } else { w1 |= UInt64(b) << UInt64(8 * (k - 8)) }
-      }
-      if any < 0x80 {
-        if n == 0 {
-          for i in token.indices where EntityNormalizer.asciiStop[Int(token[i])] {
-            batch.append(TokenBatch.unknownItem)
-            return
-          }
-          return
-        }
-        let h = TokenTable.hash(w0, w1, length: n)
-        // Most tokens are frequent ones seen moments ago: a small cache in front of the tables.
-        let c = 4 * (Int(truncatingIfNeeded: h >> 40) & (TokenBatch.cacheEntries - 1))
-        var item: UInt64
-        if batch.cache[c] == h | 1 && batch.cache[c + 1] == w0 && batch.cache[c + 2] == w1
-          && batch.cache[c + 3] >> 56 == UInt64(n)
-        {
-          item = batch.cache[c + 3] & ~(0xFF << 56)
-        } else {
-          item = tokenTable.item(hash: h, w0, w1, length: n)
-          batch.cache[c] = h | 1
-          batch.cache[c + 1] = w0
-          batch.cache[c + 2] = w1
-          batch.cache[c + 3] = UInt64(n) << 56 | item
-        }
-        batch.append(item == TokenBatch.unknownItem || !stops ? item : item | TokenBatch.stopItemBit)
-        return
-      }
-    }
-    switch normalizer.kind(token, into: &scratch) {
-    case .skipped:
+    let item: UInt64
+    let stops: Bool
+    switch quick(token) {
+    case .punctuation(let stop)?:
+      if stop { batch.append(TokenBatch.unknownItem) }
       return
-    case .stop:
-      batch.append(TokenBatch.unknownItem)
-    case .word(let stops):
-      let t = tokenTable.find(scratch.span)
-      batch.append(
-        t == Self.unknown
-          ? TokenBatch.unknownItem
-          : UInt64(tokenTable.flags(t)) << 32 | UInt64(t) | (stops ? TokenBatch.stopItemBit : 0))
+    case .word(let w0, let w1, let n, let h, let stop)?:
+      // Most tokens are frequent ones seen moments ago: a small cache in front of the tables.
+      let c = 4 * (Int(truncatingIfNeeded: h >> 40) & (TokenBatch.cacheEntries - 1))
+      if batch.cache[c] == h | 1 && batch.cache[c + 1] == w0 && batch.cache[c + 2] == w1
+        && batch.cache[c + 3] >> 56 == UInt64(n)
+      {
+        item = batch.cache[c + 3] & ~(0xFF << 56)
+      } else {
+        item = tokenTable.item(hash: h, w0, w1, length: n)
+        batch.cache[c] = h | 1
+        batch.cache[c + 1] = w0
+        batch.cache[c + 2] = w1
+        batch.cache[c + 3] = UInt64(n) << 56 | item
+      }
+      stops = stop
+    case nil:
+      switch normalizer.kind(token, into: &scratch) {
+      case .skipped:
+        return
+      case .stop:
+        batch.append(TokenBatch.unknownItem)
+        return
+      case .word(let stop):
+        let t = tokenTable.find(scratch.span)
+        item = t == Self.unknown ? TokenBatch.unknownItem : UInt64(tokenTable.flags(t)) << 32 | UInt64(t)
+        stops = stop
+      }
     }
+    batch.append(item == TokenBatch.unknownItem || !stops ? item : item | TokenBatch.stopItemBit)
   }
 
   /// The entities that have `alias` (normalized the same way) as a whole alias.
