@@ -770,20 +770,8 @@ struct TokenTable: Sendable {
   /// The id of a token of at most 16 bytes given by its hash and words, or `unknown`.
   @inline(__always)
   func find(hash h: UInt64, _ w0: UInt64, _ w1: UInt64, length: Int) -> UInt32 {
-    let bit = Int(truncatingIfNeeded: h >> 20) & filterMask
-    if filter[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { return EntityMatcher.unknown }
-    var i = Int(truncatingIfNeeded: h) & slotMask
-    while true {
-      let stored = slots[4 * i]
-      if stored == 0 { return EntityMatcher.unknown }
-      let meta = slots[4 * i + 3]
-      if stored == h | 1 && slots[4 * i + 1] == w0 && slots[4 * i + 2] == w1
-        && (meta >> 32) & 0xFF == UInt64(length)
-      {
-        return UInt32(truncatingIfNeeded: meta)
-      }
-      i = (i + 1) & slotMask
-    }
+    let found = item(hash: h, w0, w1, length: length)
+    return found == TokenBatch.unknownItem ? EntityMatcher.unknown : UInt32(truncatingIfNeeded: found)
   }
 
   /// `flags << 32 | id` of a token of at most 16 bytes given by its hash and words, or
