@@ -515,23 +515,29 @@ public struct EntityMatcher: Sendable {
   }
 
   /// Appends the entities of every match in `batch` to `entities` (one per mention).
+  ///
+  /// A token's flags say whether it is an alias and whether aliases go on from it, so the trie
+  /// node of a first token is read only for a match, and an edge is looked up only when the
+  /// next token is in some alias after its first token.
   public func appendMatches(in batch: inout TokenBatch, to entities: inout [UInt32]) {
     let items = batch.items
     let n = items.count
     let starts = UInt64(TokenBatch.startsAlias | TokenBatch.goesOn) << 32
+    let goesOn = UInt64(TokenBatch.goesOn) << 32
     let continues = UInt64(TokenBatch.continuesAlias) << 32
     var i = 0
     while i < n {
-      if items[i] & starts == 0 {
+      let first = items[i]
+      if first & starts == 0 {
         i += 1
         continue
       }
-      var node = Int(items[i] & 0xFFFF_FFFF) + 1
-      var info = nodeInfo[node]
-      var best: UInt64 = info >> 1 != 0 ? info : 0
+      var node = Int(first & 0xFFFF_FFFF) + 1
+      var best = first & (UInt64(TokenBatch.startsAlias) << 32) != 0 ? node : -1
       var bestEnd = i + 1
+      var goesOnFrom = first & goesOn != 0
       var j = i + 1
-      while info & 1 != 0 && j < n && items[j] & continues != 0 {
+      while goesOnFrom && j < n && items[j] & continues != 0 {
         let key = UInt64(node) << 32 | (items[j] & 0xFFFF_FFFF)
         let c = 2 * (Int(truncatingIfNeeded: EntityMatcher.finish(key)) & (TokenBatch.cacheEntries - 1))
         let value: Int
@@ -544,15 +550,16 @@ public struct EntityMatcher: Sendable {
         }
         node = Self.child(value, afterStop: items[j - 1] & TokenBatch.stopItemBit != 0)
         if node < 0 { break }
-        info = nodeInfo[node]
+        let info = nodeInfo[node]
         j += 1
         if info >> 1 != 0 {
-          best = info
+          best = node
           bestEnd = j
         }
+        goesOnFrom = info & 1 != 0
       }
-      if best != 0 {
-        forEachEntity(best) { entities.append($0) }
+      if best >= 0 {
+        forEachEntity(nodeInfo[best]) { entities.append($0) }
         i = bestEnd
       } else {
         i += 1
