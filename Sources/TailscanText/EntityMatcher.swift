@@ -200,7 +200,7 @@ enum CaseFold {
 /// Aliases are paths in a trie over normalized tokens, so the cost per corpus token is one hash
 /// lookup whatever the size of the dictionary (most tokens are in no alias and stop there).
 /// An alias shared by several entities matches all of them.
-public struct EntityMatcher: Sendable {
+public final class EntityMatcher: Sendable {
   /// Entity ids in byte order; an entity's index here is its id in the tables.
   public let entityIDs: [String]
   public let aliasCount: Int
