@@ -207,7 +207,7 @@ public final class EntityMatcher: Sendable {
   public let normalizer: EntityNormalizer
   /// Normalized alias tokens and their ids.
   private let tokenTable: TokenTable
-  /// Trie: the node after each alias token from the root (-1 if none), and deeper edges.
+  /// Trie edges below the root's children (those are node t + 1 for token t).
   private let children: EdgeTable
   /// Per node: the entities an alias ending there names (`payload << 32 | count << 1`, the
   /// payload being the entity itself when there is one, else a start in `terminalEntities`),
@@ -343,9 +343,6 @@ public final class EntityMatcher: Sendable {
       for k in payload..<(payload + count) { try body(terminalEntities[k]) }
     }
   }
-
-  /// Distinct normalized tokens in aliases.
-  public var tokenCount: Int { tokenTable.count }
 
   /// MurmurHash3's 64-bit finalizer: every input bit reaches the low bits used as a slot.
   @inline(__always)
@@ -507,20 +504,48 @@ public final class EntityMatcher: Sendable {
   public func forEachMatch(
     in tokens: [UInt32], _ body: (Range<Int>, [UInt32]) throws -> Void
   ) rethrows {
-    try forEachMatchNode(in: tokens) { range, info in
+    // The ids as the counter's items (flags, id, stop bit), one per token.
+    let items = tokens.map { t -> UInt64 in
+      if t == Self.unknown { return TokenBatch.unknownItem }
+      let id = t & ~Self.stopBit
+      return UInt64(tokenTable.flags(id)) << 32 | UInt64(id)
+        | (t & Self.stopBit != 0 ? TokenBatch.stopItemBit : 0)
+    }
+    try walk(items, edge: { children[$0] }) { range, node in
       var entities: [UInt32] = []
-      forEachEntity(info) { entities.append($0) }
+      forEachEntity(nodeInfo[node]) { entities.append($0) }
       try body(range, entities)
     }
   }
 
   /// Appends the entities of every match in `batch` to `entities` (one per mention).
+  public func appendMatches(in batch: inout TokenBatch, to entities: inout [UInt32]) {
+    walk(
+      batch.items,
+      edge: { key in
+        // Trie edges seen moments ago: a small cache in front of the edge table.
+        let c = 2 * (Int(truncatingIfNeeded: EntityMatcher.finish(key)) & (TokenBatch.cacheEntries - 1))
+        if batch.edgeCache[c] == key { return Int(batch.edgeCache[c + 1]) - 1 }
+        let value = children[key]
+        batch.edgeCache[c] = key
+        batch.edgeCache[c + 1] = UInt64(value + 1)
+        return value
+      }
+    ) { _, node in
+      forEachEntity(nodeInfo[node]) { entities.append($0) }
+    }
+  }
+
+  /// Calls `body` with the token range and trie node of each match in `items` (see
+  /// `TokenBatch`), leftmost first, longest first, not overlapping; `edge` looks up a trie edge.
   ///
   /// A token's flags say whether it is an alias and whether aliases go on from it, so the trie
   /// node of a first token is read only for a match, and an edge is looked up only when the
   /// next token is in some alias after its first token.
-  public func appendMatches(in batch: inout TokenBatch, to entities: inout [UInt32]) {
-    let items = batch.items
+  @inline(__always)
+  private func walk(
+    _ items: [UInt64], edge: (UInt64) -> Int, _ body: (Range<Int>, Int) throws -> Void
+  ) rethrows {
     let n = items.count
     let starts = UInt64(TokenBatch.startsAlias | TokenBatch.goesOn) << 32
     let goesOn = UInt64(TokenBatch.goesOn) << 32
@@ -538,17 +563,9 @@ public final class EntityMatcher: Sendable {
       var goesOnFrom = first & goesOn != 0
       var j = i + 1
       while goesOnFrom && j < n && items[j] & continues != 0 {
-        let key = UInt64(node) << 32 | (items[j] & 0xFFFF_FFFF)
-        let c = 2 * (Int(truncatingIfNeeded: EntityMatcher.finish(key)) & (TokenBatch.cacheEntries - 1))
-        let value: Int
-        if batch.edgeCache[c] == key {
-          value = Int(batch.edgeCache[c + 1]) - 1
-        } else {
-          value = children[key]
-          batch.edgeCache[c] = key
-          batch.edgeCache[c + 1] = UInt64(value + 1)
-        }
-        node = Self.child(value, afterStop: items[j - 1] & TokenBatch.stopItemBit != 0)
+        node = Self.child(
+          edge(UInt64(node) << 32 | (items[j] & 0xFFFF_FFFF)),
+          afterStop: items[j - 1] & TokenBatch.stopItemBit != 0)
         if node < 0 { break }
         let info = nodeInfo[node]
         j += 1
@@ -559,45 +576,6 @@ public final class EntityMatcher: Sendable {
         goesOnFrom = info & 1 != 0
       }
       if best >= 0 {
-        forEachEntity(nodeInfo[best]) { entities.append($0) }
-        i = bestEnd
-      } else {
-        i += 1
-      }
-    }
-  }
-
-  /// Calls `body` with the token range and node info of each match.
-  @inline(__always)
-  private func forEachMatchNode(in tokens: [UInt32], _ body: (Range<Int>, UInt64) throws -> Void)
-    rethrows
-  {
-    let n = tokens.count
-    var i = 0
-    while i < n {
-      let first = tokens[i]
-      if first == Self.unknown {
-        i += 1
-        continue
-      }
-      var node = Int(first & ~Self.stopBit) + 1
-      var info = nodeInfo[node]
-      var best: UInt64 = info >> 1 != 0 ? info : 0
-      var bestEnd = i + 1
-      var j = i + 1
-      while info & 1 != 0 && j < n && tokens[j] != Self.unknown {
-        node = Self.child(
-          children[UInt64(node) << 32 | UInt64(tokens[j] & ~Self.stopBit)],
-          afterStop: tokens[j - 1] & Self.stopBit != 0)
-        if node < 0 { break }
-        info = nodeInfo[node]
-        j += 1
-        if info >> 1 != 0 {
-          best = info
-          bestEnd = j
-        }
-      }
-      if best != 0 {
         try body(i..<bestEnd, best)
         i = bestEnd
       } else {
@@ -705,10 +683,8 @@ struct TokenTable: Sendable {
   private let slotOf: [Int]
   private let longBytes: [UInt8]
   private let longStarts: [Int]
-  let count: Int
 
   init(_ tokens: [[UInt8]], flags: [UInt8]) {
-    count = tokens.count
     var size = 16
     while size < tokens.count * 2 { size <<= 1 }
     var filterBits = 1 << 16
