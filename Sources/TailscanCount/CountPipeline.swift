@@ -23,11 +23,11 @@ public enum CountPipeline {
     var dictionary: EntityDictionary?
     var entities: EntityCounter?
     var entitySettings: Manifest.EntitySettings?
-    var pairList: [(UInt32, UInt32)]?
     var warnings: [String] = []
     if let options = request.entities {
       let loaded = try EntityDictionary.read(path: options.dictionary)
       let matcher = EntityMatcher(entries: loaded.entries, foldsCase: !options.caseSensitive)
+      var pairList: [(UInt32, UInt32)]?
       var pairsHash: String?
       if let pairs = options.pairs {
         let read = try EntityDictionary.readPairs(path: pairs, ids: matcher.entityIDs)
@@ -149,13 +149,6 @@ public enum CountPipeline {
     if let dictionary {
       try Data(dictionary.tsv()).write(
         to: URL(fileURLWithPath: output.file(Manifest.dictionaryFileName)))
-    }
-    if let pairList, let ids = counters.entities?.matcher.entityIDs {
-      let lines = Set(pairList.filter { $0.0 != $0.1 }.map { pair in
-        "\(ids[Int(min(pair.0, pair.1))])\t\(ids[Int(max(pair.0, pair.1))])"
-      })
-      try Data((lines.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.joined(separator: "\n") + "\n").utf8)
-        .write(to: URL(fileURLWithPath: output.file(Manifest.pairListFileName)))
     }
     let manifest = Manifest(
       toolVersion: TailscanVersion.current,

@@ -1,4 +1,5 @@
 public import TailscanText
+internal import TailscanIO
 
 /// Counts dictionary entities over whitespace tokens (DESIGN §4): per entity its mentions and
 /// the documents containing it; per pair of entities the documents containing both (every pair
@@ -126,7 +127,8 @@ public struct EntityCounter {
   }
 
   /// Writes `entities-1.tsc` (every dictionary entity: mentions, documents), `entities-2.tsc`
-  /// (pairs: documents containing both) and, with document ids kept, `entities-docs.tsd`.
+  /// (pairs: documents containing both), with document ids kept `entities-docs.tsd`, and with
+  /// a pair list `entities-pairs.tsv` (the pairs counted, ids in byte order, sorted).
   public mutating func writeTables(to directory: String, seed: UInt64) throws -> [TableSummary] {
     try endDocument()
     let ids = matcher.entityIDs.map { Array($0.utf8) }
@@ -147,6 +149,14 @@ public struct EntityCounter {
         seed: seed))
     if let postings {
       try DocumentPostings.write(postings, to: "\(directory)/\(DocumentPostings.fileName)")
+    }
+    if let partners {
+      // The pairs counted, so that `query` can tell a pair never counted from a zero.
+      var writer = try FileWriter(path: "\(directory)/\(Manifest.pairListFileName)")
+      for (a, list) in partners.enumerated() {
+        for b in list { try writer.write(bytes: ids[a] + [0x09] + ids[Int(b)] + [0x0A]) }
+      }
+      try writer.close()
     }
     return summaries
   }
