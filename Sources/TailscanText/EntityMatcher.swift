@@ -61,12 +61,6 @@ public struct EntityNormalizer: Sendable {
     case word(stops: Bool)
   }
 
-  /// The normalized form of `token` (valid UTF-8) in `out` (replaced); false if nothing is left.
-  public func normalize(_ token: Span<UInt8>, into out: inout [UInt8]) -> Bool {
-    if case .word = kind(token, into: &out) { return true }
-    return false
-  }
-
   /// What `token` (valid UTF-8) is; its normalized form in `out`.
   func kind(_ token: Span<UInt8>, into out: inout [UInt8]) -> Kind {
     out.removeAll(keepingCapacity: true)
@@ -92,11 +86,6 @@ public struct EntityNormalizer: Sendable {
       }
     }
     return .word(stops: stops)
-  }
-
-  /// The normalized tokens of `text` (an alias, or a query).
-  public func tokens(of text: String) -> [[UInt8]] {
-    aliasTokens(of: text)?.map(\.bytes) ?? []
   }
 
   /// The normalized tokens of an alias and whether each ended with sentence punctuation; nil
