@@ -112,7 +112,7 @@ public struct NumberClassifier: Sendable {
     var starts = [Bool](repeating: false, count: 256)
     var prefixes = [Bool](repeating: false, count: 1 << 16)
     for (f, form) in forms.enumerated() {
-      var i = Self.hash(form.bytes.span, lowered: true) & (size - 1)
+      var i = Self.hash(form.bytes.span) & (size - 1)
       while slots[i] != 0 { i = (i + 1) & (size - 1) }
       slots[i] = f + 1
       let first = form.bytes[0]
@@ -159,12 +159,10 @@ public struct NumberClassifier: Sendable {
   @inline(__always)
   static func upper(_ b: UInt8) -> UInt8 { b &- 0x61 < 26 ? b & ~0x20 : b }
 
-  /// FNV-1a of the ASCII-lower-cased bytes (or the bytes as they are).
-  static func hash(_ bytes: Span<UInt8>, lowered: Bool) -> Int {
+  /// FNV-1a of the ASCII-lower-cased bytes.
+  static func hash(_ bytes: Span<UInt8>) -> Int {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for i in bytes.indices {
-      h = (h ^ UInt64(lowered ? lower(bytes[i]) : bytes[i])) &* 0x100_0000_01b3
-    }
+    for i in bytes.indices { h = (h ^ UInt64(lower(bytes[i]))) &* 0x100_0000_01b3 }
     return Int(truncatingIfNeeded: h ^ h >> 29)
   }
 
@@ -204,7 +202,7 @@ public struct NumberClassifier: Sendable {
   }
 
   private func keyword(_ token: Span<UInt8>) -> Term {
-    var i = Self.hash(token, lowered: true) & mask
+    var i = Self.hash(token) & mask
     while slots[i] != 0 {
       let form = forms[slots[i] - 1]
       if form.bytes.count == token.count {
