@@ -71,7 +71,7 @@ public struct OutputDirectory: ~Copyable {
   }
 }
 
-func parentDirectory(of path: String) -> String {
+package func parentDirectory(of path: String) -> String {
   guard let slash = path.lastIndex(of: "/") else { return "." }
   return slash == path.startIndex ? "/" : String(path[..<slash])
 }

@@ -208,6 +208,12 @@ package enum Syscalls {
     return UnsafeRawPointer(p)
   }
 
+  /// Drops the pages of a read-only file mapping from the resident set. The corresponding C
+  /// function is `madvise(2)` with `MADV_DONTNEED`.
+  package static func dropPages(_ pointer: UnsafeRawPointer, count: Int) {
+    unsafe _ = madvise(UnsafeMutableRawPointer(mutating: pointer), count, MADV_DONTNEED)
+  }
+
   /// Unmaps a mapping made by `mapReadOnly`.
   package static func unmap(_ pointer: UnsafeRawPointer?, size: Int) {
     if let pointer = unsafe pointer { unsafe _ = munmap(UnsafeMutableRawPointer(mutating: pointer), size) }
