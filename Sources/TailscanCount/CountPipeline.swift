@@ -74,7 +74,8 @@ public enum CountPipeline {
     }
     let tasks = work_
     let jobs = max(1, min(request.jobs, tasks.count))
-    let budget = try MemoryPlan(budget: request.memoryBudget, jobs: jobs)
+    var budget = try MemoryPlan(budget: request.memoryBudget, jobs: jobs)
+    if let threshold = request.spillThreshold { budget = MemoryPlan(sortBytes: 1 << 16, spillBytes: threshold) }
 
     let shared = SharedProgress(workers: jobs)
     let bytesTotal = tasks.reduce(0) { $0 + $1.shard.size }
@@ -199,6 +200,11 @@ struct MemoryPlan: Sendable {
   static let minimumPerWorker = 24 << 20
   /// Memory that is not the workers' (program, buffers, the merge's read-ahead).
   static let reserve = 16 << 20
+
+  init(sortBytes: Int?, spillBytes: Int) {
+    self.sortBytes = sortBytes
+    self.spillBytes = spillBytes
+  }
 
   init(budget: Int?, jobs: Int) throws {
     guard let budget else {

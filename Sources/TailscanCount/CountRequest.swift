@@ -28,6 +28,9 @@ public struct CountRequest: Sendable {
   /// A worker writes its counts out (so that they survive a crash) once this many seconds have
   /// passed since it last did, at the end of a shard.
   public var checkpointSeconds: Double = 60
+  /// Write a run whenever a worker's counts hold this many bytes (tests use tiny ones, to split
+  /// shards into many runs); nil derives it from `memoryBudget`.
+  public var spillThreshold: Int?
 
   public init(
     inputs: [String], output: String, maxOrder: Int = 2, tokenizer: Tokenizer = .whitespace,

@@ -43,7 +43,7 @@ enum RunJournal {
           throw CountError.nothingToResume(output: output)
         }
       }
-      try Syscalls.makeDirectory(work)
+      try Syscalls.makeDirectories(work)
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
       try writeFile("\(work)/\(requestFileName)", Array(try encoder.encode(settings)))

@@ -169,6 +169,14 @@ package enum Syscalls {
     }
   }
 
+  /// Creates the directories of `path` that are missing (like `mkdir -p`).
+  package static func makeDirectories(_ path: String) throws(IOError) {
+    if try status(path) != nil { return }
+    let parent = parentDirectory(of: path)
+    if parent != path && parent != "." && parent != "/" { try makeDirectories(parent) }
+    try makeDirectory(path)
+  }
+
   /// Renames atomically within one file system. The corresponding C function is `rename(2)`.
   package static func rename(_ from: String, to: String) throws(IOError) {
     if unsafe Glibc.rename(from, to) != 0 {
@@ -217,6 +225,11 @@ package enum Syscalls {
   /// Unmaps a mapping made by `mapReadOnly`.
   package static func unmap(_ pointer: UnsafeRawPointer?, size: Int) {
     if let pointer = unsafe pointer { unsafe _ = munmap(UnsafeMutableRawPointer(mutating: pointer), size) }
+  }
+
+  /// Whether a process `pid` is running. The corresponding C function is `kill(2)`.
+  package static func processExists(_ pid: Int32) -> Bool {
+    kill(pid, 0) == 0 || errno != ESRCH
   }
 
   /// The process id, used to name temporary outputs.
