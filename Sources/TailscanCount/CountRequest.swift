@@ -98,6 +98,10 @@ public struct CountSummary: Sendable {
   /// With `resume`: shards an earlier run had counted whole, or in part.
   public var resumedShards = 0
   public var partlyResumedShards = 0
+  /// Workers, and the runs they wrote (merged into the output, then removed) with their bytes.
+  public var jobs = 1
+  public var runs = 0
+  public var runBytes = 0
 }
 
 /// The version written into manifests.

@@ -126,10 +126,14 @@ package final class MappedFile: @unchecked Sendable {
   /// Lets the kernel drop the pages of `[0, offset)` from this process's memory (a sequential
   /// reader calls it behind itself, so reading a large file does not grow the resident set).
   /// The pages stay in the page cache; reading them again faults them back in.
-  package func release(before offset: Int) {
+  package func release(before offset: Int) { release(from: 0, to: offset) }
+
+  /// Lets the kernel drop the whole pages within `[start, end)` (see `release(before:)`).
+  package func release(from start: Int, to end: Int) {
     guard let base = unsafe base else { return }
     let page = 1 << 12
-    let end = min(offset, size) & ~(page - 1)
-    if end > 0 { unsafe Syscalls.dropPages(base, count: end) }
+    let first = (max(0, start) + page - 1) & ~(page - 1)
+    let last = min(end, size) & ~(page - 1)
+    if last > first { unsafe Syscalls.dropPages(base + first, count: last - first) }
   }
 }

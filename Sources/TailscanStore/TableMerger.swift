@@ -22,10 +22,12 @@ public enum TableMerger {
   ///   - allowSplitShards: whether one shard may appear in several inputs (parts of a shard
   ///     counted apart, as `count` does under a memory budget); otherwise that is refused,
   ///     since it would count the shard twice.
+  ///   - consume: the inputs may be moved from (a single input's files are then renamed, not
+  ///     copied).
   ///   - createdAt: the manifest's time stamp.
   public static func merge(
     _ directories: [String], into output: String, allowSplitShards: Bool = false,
-    fanIn: Int = defaultFanIn, toolVersion: String, createdAt: String
+    fanIn: Int = defaultFanIn, consume: Bool = false, toolVersion: String, createdAt: String
   ) throws -> Manifest {
     precondition(fanIn >= 2)
     guard !directories.isEmpty else {
@@ -54,7 +56,8 @@ public enum TableMerger {
     }
     let manifest = try mergeOnce(
       inputs, manifests: try inputs.map { try Manifest.read(directory: $0) }, settings: settings,
-      into: output, toolVersion: toolVersion, createdAt: createdAt)
+      into: output, consume: consume || level > 0, toolVersion: toolVersion,
+      createdAt: createdAt)
     if level > 0 { for d in inputs { Syscalls.removeTree(d) } }
     return manifest
   }
@@ -62,11 +65,20 @@ public enum TableMerger {
   /// One k-way merge of `directories` into `output`.
   static func mergeOnce(
     _ directories: [String], manifests: [Manifest], settings: Manifest.Settings,
-    into output: String, toolVersion: String, createdAt: String
+    into output: String, consume: Bool = false, toolVersion: String, createdAt: String
   ) throws -> Manifest {
     let (inputs, shardMaps) = mergedInputs(manifests)
     var tables: [TableSummary] = []
-    for family in TableFamily.allCases {
+    let moved = consume && directories.count == 1 && shardMaps[0] == Array(shardMaps[0].indices)
+    if moved {
+      // One input, already what a merge would write: its files move.
+      for name in try Syscalls.directoryEntries(directories[0])
+      where name.hasSuffix(".tsc") || name.hasSuffix(".tsd") {
+        try Syscalls.rename("\(directories[0])/\(name)", to: "\(output)/\(name)")
+      }
+      tables = manifests[0].tables
+    }
+    for family in TableFamily.allCases where !moved {
       let orders = manifests[0].tables.filter { ($0.family ?? .ngrams) == family }.map(\.order)
       guard let maxOrder = orders.max() else { continue }
       tables += try mergeFamily(
@@ -74,7 +86,7 @@ public enum TableMerger {
         seed: settings.hashSeed)
     }
     if let entities = settings.entities {
-      if entities.keepDocumentIDs {
+      if entities.keepDocumentIDs && !moved {
         try mergePostings(directories, shardMaps: shardMaps, into: output)
       }
       // The same in every input (their hashes agree): the first one's copy.
@@ -292,6 +304,7 @@ public enum TableMerger {
         documents &+= d
         remaps[j][cursors[j]] = id
         cursors[j] += 1
+        if cursors[j] & 0xFFF == 0 { files[j].releaseVocabulary(before: cursors[j]) }
         if cursors[j] < files[j].entryCount { heap.replaceTop(j) } else { heap.removeTop() }
       }
       merged.counts.append(count)
@@ -432,6 +445,16 @@ struct TableFile {
   func withRecord(_ e: Int, _ body: (UnsafePointer<UInt64>) -> Void) {
     let entry = unsafe file.base! + Int(header.entriesOffset) + e * Int(header.stride)
     unsafe body(entry.assumingMemoryBound(to: UInt64.self))
+  }
+
+  /// Drops the pages of vocabulary entries before `e`, and of their tokens, from memory.
+  func releaseVocabulary(before e: Int) {
+    let entries = Int(header.entriesOffset)
+    file.release(from: entries, to: entries + e * 32)
+    let strings = Int(header.stringsOffset)
+    let entry = unsafe file.base! + entries + e * 32
+    let offset = Int(UInt64(littleEndian: unsafe entry.loadUnaligned(as: UInt64.self)))
+    file.release(from: strings, to: strings + offset)
   }
 
   /// Drops the pages before entry `e` from memory.

@@ -212,7 +212,13 @@ extension Tailscan {
         Diagnostics.note(
           "counted \(t.documents) documents, \(t.tokens) tokens from \(summary.shards) shard(s) "
             + "(\(Diagnostics.formatBytes(t.uncompressedBytes)) uncompressed) in "
-            + String(format: "%.2f s (%.1f MB/s)", summary.elapsedSeconds, rate))
+            + String(format: "%.2f s (%.1f MB/s)", summary.elapsedSeconds, rate)
+            + " with \(summary.jobs) job(s)")
+        if summary.runs > 1 {
+          Diagnostics.note(
+            "merged \(summary.runs) runs (\(Diagnostics.formatBytes(summary.runBytes)) of "
+              + "temporary space in \(CountPipeline.workDirectory(for: summary.output)), removed)")
+        }
       }
       // Data on standard output: one line per order.
       for table in summary.tables {
