@@ -134,6 +134,7 @@ public enum CountPipeline {
     let directory = try OutputDirectory(path: output, overwrite: request.overwrite || request.resume)
     var manifest = try TableMerger.merge(
       runs, into: directory.temporaryPath, allowSplitShards: true, consume: true,
+      threads: request.jobs, minimumPart: request.mergePart,
       toolVersion: TailscanVersion.current,
       createdAt: ISO8601DateFormatter().string(from: Date()))
     if let dictionary {

@@ -31,6 +31,8 @@ public struct CountRequest: Sendable {
   /// Write a run whenever a worker's counts hold this many bytes (tests use tiny ones, to split
   /// shards into many runs); nil derives it from `memoryBudget`.
   public var spillThreshold: Int?
+  /// The least records a thread merges of a table at the end (tests use tiny ones).
+  public var mergePart = 1 << 20
 
   public init(
     inputs: [String], output: String, maxOrder: Int = 2, tokenizer: Tokenizer = .whitespace,

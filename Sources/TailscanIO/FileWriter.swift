@@ -16,6 +16,20 @@ package struct FileWriter: ~Copyable {
     unsafe buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
   }
 
+  /// Opens an existing file to append to it.
+  package init(appendingTo path: String) throws(IOError) {
+    let fd = try Syscalls.openForAppending(path)
+    do {
+      offset = try Syscalls.seekToEnd(fd, path: path)
+    } catch {
+      Syscalls.close(fd)
+      throw error
+    }
+    self.path = path
+    self.fd = fd
+    unsafe buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+  }
+
   deinit {
     if !closed { Syscalls.close(fd) }
     unsafe buffer.deallocate()
@@ -82,6 +96,13 @@ package struct FileWriter: ~Copyable {
   /// Appends zero bytes until the offset is a multiple of `alignment`.
   package mutating func pad(to alignment: Int) throws {
     while offset % alignment != 0 { try write(UInt8(0)) }
+  }
+
+  /// Flushes and closes, without waiting for the disk (a scratch file).
+  package consuming func closeWithoutSync() throws {
+    try flush()
+    closed = true
+    try Syscalls.closeAfterWriting(fd, path: path)
   }
 
   /// Flushes, syncs to disk and closes.

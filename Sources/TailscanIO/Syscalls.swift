@@ -39,6 +39,26 @@ package enum Syscalls {
     }
   }
 
+  /// Opens an existing file for writing at its end (not `O_APPEND`, so that `pwrite` still
+  /// writes where it is told). The corresponding C function is `open(2)`.
+  package static func openForAppending(_ path: String) throws(IOError) -> Int32 {
+    while true {
+      let fd = unsafe open(path, O_WRONLY | O_CLOEXEC)
+      if fd >= 0 { return fd }
+      let code = errno
+      if code == EINTR { continue }
+      throw .cannotOpen(path: path, reason: errnoDescription(code))
+    }
+  }
+
+  /// Moves to the end of the file and returns its size. The corresponding C function is
+  /// `lseek(2)`.
+  package static func seekToEnd(_ fd: Int32, path: String) throws(IOError) -> Int {
+    let end = lseek(fd, 0, SEEK_END)
+    if end < 0 { throw .writeFailed(path: path, reason: errnoDescription()) }
+    return Int(end)
+  }
+
   /// Reads up to `count` bytes; returns 0 at end of file. The corresponding C function is `read(2)`.
   package static func read(
     _ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int, path: String
