@@ -65,7 +65,7 @@ public enum CountPipeline {
         format: shard.isJSONL ? .jsonl(field: request.textField) : .plain)
       var input = Manifest.Input(
         path: shard.path, bytes: shard.size, modificationTime: shard.modificationTime,
-        compression: reader.isGzip ? "gzip" : "none", uncompressedBytes: 0, lines: 0,
+        compression: reader.compression.rawValue, uncompressedBytes: 0, lines: 0,
         documents: 0, tokens: 0, skippedLines: 0, blankLines: 0)
       let tokensBefore = counters.tokens
       /// Counts a skipped line, and lists the first ones.
