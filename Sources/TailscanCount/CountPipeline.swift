@@ -355,7 +355,7 @@ struct Worker: ~Copyable {
     var reader = try ShardReader(
       path: shard.path, chunkSize: request.chunkSize, maxLineBytes: request.maxLineBytes)
     var extractor = TextExtractor(format: shard.isJSONL ? .jsonl(field: request.textField) : .plain)
-    let compression = reader.isGzip ? "gzip" : "none"
+    let compression = reader.compression.rawValue
     func newSegment() -> Manifest.Input {
       Manifest.Input(
         path: shard.path, bytes: shard.size, modificationTime: shard.modificationTime,

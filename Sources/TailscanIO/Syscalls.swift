@@ -252,6 +252,23 @@ package enum Syscalls {
     kill(pid, 0) == 0 || errno != ESRCH
   }
 
+  /// Loads the shared library `name` (a file name searched as the dynamic loader does, or a
+  /// path), or returns `nil` and sets `failure` to the loader's message. A library loaded once
+  /// stays loaded. The corresponding C functions are `dlopen(3)` and `dlerror(3)`.
+  package static func openLibrary(_ name: String, failure: inout String) -> UnsafeMutableRawPointer? {
+    if let handle = unsafe dlopen(name, RTLD_NOW | RTLD_LOCAL) { return unsafe handle }
+    failure = unsafe dlerror().map { unsafe String(cString: $0) } ?? "cannot load '\(name)'"
+    return nil
+  }
+
+  /// The address of `symbol` in a library from `openLibrary`, or `nil` when it has none.
+  /// The corresponding C function is `dlsym(3)`.
+  package static func symbol(_ symbol: String, in library: UnsafeMutableRawPointer)
+    -> UnsafeMutableRawPointer?
+  {
+    unsafe dlsym(library, symbol)
+  }
+
   /// The process id, used to name temporary outputs.
   package static var processID: Int32 { getpid() }
 
