@@ -172,3 +172,26 @@ struct ScaleTests {
     }
   }
 }
+
+/// Damaged inputs to a merge are reported, never merged into wrong counts or a crash.
+struct MergeDamageTests {
+  @Test func aTokenIDBeyondTheVocabularyIsCorruption() throws {
+    let dir = try TemporaryDirectory()
+    try GzipFixtures.write(Array("{\"text\": \"a b c a b\"}\n".utf8), to: dir.file("a.jsonl"))
+    try GzipFixtures.write(Array("{\"text\": \"b c d\"}\n".utf8), to: dir.file("b.jsonl"))
+    _ = try CountPipeline.run(CountRequest(inputs: [dir.file("a.jsonl")], output: dir.file("pa")))
+    _ = try CountPipeline.run(CountRequest(inputs: [dir.file("b.jsonl")], output: dir.file("pb")))
+    // The first bigram's first id (high half of its first word) becomes 0x7FFF_FFFF.
+    let path = dir.file("pb/order-2.tsc")
+    var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+    bytes.replaceSubrange(128 + 4..<128 + 8, with: [0xFF, 0xFF, 0xFF, 0x7F])
+    try bytes.write(to: URL(fileURLWithPath: path))
+    try FileManager.default.createDirectory(atPath: dir.file("out"), withIntermediateDirectories: true)
+    #expect {
+      try TableMerger.merge(
+        [dir.file("pa"), dir.file("pb")], into: dir.file("out"), toolVersion: "t", createdAt: "")
+    } throws: { error in
+      "\(error)".contains("order-2.tsc' is corrupt")
+    }
+  }
+}
