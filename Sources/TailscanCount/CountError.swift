@@ -21,6 +21,18 @@ public enum CountError: Error, Sendable, Equatable {
   case lineNotFound(path: String, line: Int, lines: Int)
   /// A line counted as a document is not the same document any more.
   case documentChanged(path: String, line: Int, reason: String)
+  /// `--memory` leaves too little for the workers.
+  case memoryBudgetTooSmall(budget: Int, needed: Int, jobs: Int)
+  /// An earlier count into `output` stopped before it finished; its runs are in `work`.
+  case interruptedRun(output: String, work: String)
+  /// `--resume`, but the count into `output` has finished.
+  case nothingToResume(output: String)
+  /// `--resume` with settings other than the interrupted run's.
+  case resumeMismatch(work: String, detail: String)
+  /// A run of an interrupted count cannot be read.
+  case damagedRun(path: String, detail: String)
+  /// Any other failure, described.
+  case failed(String)
 }
 
 extension CountError: CustomStringConvertible {
@@ -51,6 +63,22 @@ extension CountError: CustomStringConvertible {
     case .lineNotFound(let path, let line, let lines):
       "'\(path)' has \(lines) lines, but a document was counted at line \(line); the shard has "
         + "changed since it was counted: restore it or recount"
+    case .memoryBudgetTooSmall(let budget, let needed, let jobs):
+      "'--memory \(budget >> 20)MiB' is too small for \(jobs) job(s): give at least "
+        + "\((needed + (1 << 20) - 1) >> 20)MiB, or fewer '--jobs'"
+    case .interruptedRun(let output, let work):
+      "an earlier count into '\(output)' did not finish; what it counted is kept in '\(work)': "
+        + "pass '--resume' to finish it, or '--force' to start over"
+    case .nothingToResume(let output):
+      "'\(output)' is complete: there is no interrupted count to resume"
+    case .resumeMismatch(let work, let detail):
+      "cannot resume the count in '\(work)': \(detail); run with the same options, or pass "
+        + "'--force' (without '--resume') to start over"
+    case .damagedRun(let path, let detail):
+      "'\(path)' (a run of an interrupted count) is damaged (\(detail)); remove its directory "
+        + "and start over"
+    case .failed(let message):
+      message
     case .documentChanged(let path, let line, let reason):
       "'\(path)':\(line) \(reason); the shard has changed since it was counted: restore it or "
         + "recount"

@@ -1,12 +1,23 @@
 import Foundation
+import Synchronization
 import TailscanIO
 import TailscanStore
 import TailscanText
 
 /// Counts a corpus into a table directory: walk → read → extract text → tokenize → count → write.
+///
+/// Shards are counted by `jobs` workers at once, each with its own reader and counters. A
+/// worker writes what it has counted as a *run* (a table directory under `<output>.parts/`)
+/// when its counts reach its share of the memory budget, when it has been counting for
+/// `checkpointSeconds`, and when it stops; the runs are merged into the output at the end
+/// (`TableMerger`). Runs are written atomically and say which shards (or which first lines of a
+/// shard) they hold, so a run that was killed resumes where its runs end (`resume`), and the
+/// output is the same, byte for byte, however the work was split.
 public enum CountPipeline {
-  /// The most skipped lines listed one by one in the manifest (all are counted).
-  static let listedSkips = 1000
+  /// Where the runs of `output` are kept until they are merged.
+  public static func workDirectory(for output: String) -> String {
+    "\(CorpusWalker.trim(output)).parts"
+  }
 
   /// Runs `request`, calling `progress` now and then (from this thread).
   /// `warn` receives warnings as they arise (all are also in the summary and manifest).
@@ -15,157 +26,457 @@ public enum CountPipeline {
     warn: ((String) -> Void)? = nil
   ) throws -> CountSummary {
     let start = Syscalls.monotonicSeconds()
-    try OutputDirectory.checkWritable(request.output, overwrite: request.overwrite)
-    let shards = try CorpusWalker.shards(in: request.inputs, excluding: [request.output])
+    let output = CorpusWalker.trim(request.output)
+    let work = workDirectory(for: output)
+    try OutputDirectory.checkWritable(output, overwrite: request.overwrite || request.resume)
+    let shards = try CorpusWalker.shards(in: request.inputs, excluding: [output, work])
     guard !shards.isEmpty else { throw CountError.noShards(paths: request.inputs) }
-    let bytesTotal = shards.reduce(0) { $0 + $1.size }
 
+    // The dictionary and matcher, shared by every worker (read-only).
     var dictionary: EntityDictionary?
-    var entities: EntityCounter?
-    var entitySettings: Manifest.EntitySettings?
-    var warnings: [String] = []
+    var entityPlan: EntityPlan?
     if let options = request.entities {
       let loaded = try EntityDictionary.read(path: options.dictionary)
       let matcher = EntityMatcher(entries: loaded.entries, foldsCase: !options.caseSensitive)
-      var pairList: [(UInt32, UInt32)]?
-      var pairsHash: String?
+      var plan = EntityPlan(matcher: matcher, options: options)
       if let pairs = options.pairs {
         let read = try EntityDictionary.readPairs(path: pairs, ids: matcher.entityIDs)
-        pairList = read.pairs
-        pairsHash = read.hash
+        plan.pairList = read.pairs
+        plan.pairsHash = read.hash
         if read.unknown > 0 {
-          warnings.append(
+          plan.warnings.append(
             "\(read.unknown) pair(s) in '\(pairs)' name entities not in the dictionary; ignored")
         }
       }
-      entities = try EntityCounter(
-        matcher: matcher, pairList: pairList, keepDocumentIDs: options.keepDocumentIDs)
-      entitySettings = .init(
+      plan.settings = .init(
         dictionary: options.dictionary, dictionaryHash: loaded.hash,
         entities: matcher.entityIDs.count, aliases: matcher.aliasCount,
-        caseSensitive: options.caseSensitive, pairs: options.pairs, pairsHash: pairsHash,
+        caseSensitive: options.caseSensitive, pairs: options.pairs, pairsHash: plan.pairsHash,
         keepDocumentIDs: options.keepDocumentIDs)
+      entityPlan = plan
       dictionary = loaded
     }
-    var counters = try Counters(request: request, entities: entities)
-    var totals = Manifest.Totals()
-    var inputs: [Manifest.Input] = []
-    var skipped: [Manifest.SkippedLine] = []
-    var bytesDone = 0
-    var lastReport = start
+    let settings = Manifest.Settings(
+      tokenizer: request.tokenizer.name, lowercase: request.tokenizer.lowercases,
+      orders: request.ngrams ? Array(1...request.maxOrder) : [], textField: request.textField,
+      skipBadLines: request.skipBadLines, hashSeed: NGramCounter.defaultSeed,
+      numbers: request.numbers, entities: entityPlan?.settings)
 
-    for (shardIndex, shard) in shards.enumerated() {
-      if shard.size == 0 {
-        warnings.append("'\(shard.path)' is empty")
-        totals.emptyFiles += 1
-      }
-      var reader = try ShardReader(
-        path: shard.path, chunkSize: request.chunkSize, maxLineBytes: request.maxLineBytes)
-      var extractor = TextExtractor(
-        format: shard.isJSONL ? .jsonl(field: request.textField) : .plain)
-      var input = Manifest.Input(
-        path: shard.path, bytes: shard.size, modificationTime: shard.modificationTime,
-        compression: reader.isGzip ? "gzip" : "none", uncompressedBytes: 0, lines: 0,
-        documents: 0, tokens: 0, skippedLines: 0, blankLines: 0)
-      let tokensBefore = counters.tokens
-      /// Counts a skipped line, and lists the first ones.
-      func skip(_ lineNumber: Int, reason: String, message: String) {
-        input.skippedLines += 1
-        if skipped.count < listedSkips {
-          skipped.append(.init(path: shard.path, line: lineNumber, reason: reason, message: message))
-        }
-      }
-      let tooLong: ((Int) throws -> Void)? =
-        request.skipBadLines
-        ? { lineNumber in
-          input.lines = lineNumber
-          skip(lineNumber, reason: "line-too-long", message: "longer than \(request.maxLineBytes) bytes")
-        } : nil
-      try reader.forEachLine(tooLong: tooLong) { line, position in
-        let lineNumber = position.number
-        input.lines = lineNumber
-        // A line of nothing but whitespace is not a document, in text files as in JSONL.
-        if !shard.isJSONL && WhitespaceSplitter.isBlank(line) {
-          input.blankLines += 1
-          return
-        }
+    // The runs of an earlier, interrupted run of the same request, and where to go on.
+    let journal = try RunJournal.open(
+      work, settings: settings, shards: shards, resume: request.resume,
+      overwrite: request.overwrite)
+    var work_: [ShardTask] = []
+    for (index, shard) in shards.enumerated() {
+      let done = journal.linesDone[shard.path]
+      if done == .max { continue }
+      work_.append(ShardTask(index: index, shard: shard, skipLines: done ?? 0))
+    }
+    let tasks = work_
+    let jobs = max(1, min(request.jobs, tasks.count))
+    var budget = try MemoryPlan(budget: request.memoryBudget, jobs: jobs)
+    if let threshold = request.spillThreshold { budget = MemoryPlan(sortBytes: 1 << 16, spillBytes: threshold) }
+
+    let shared = SharedProgress(workers: jobs)
+    let bytesTotal = tasks.reduce(0) { $0 + $1.shard.size }
+    let context = WorkerContext(
+      request: request, settings: settings, entities: entityPlan, tasks: tasks,
+      work: work, memory: budget, shared: shared)
+    var threads: [Thread] = []
+    for worker in 0..<jobs {
+      let thread = Thread {
         do {
-          let isDocument = try extractor.extract(from: line) { text in
-            try counters.count(text, id: DocumentID.make(shard: shardIndex, line: lineNumber))
-          }
-          if isDocument { input.documents += 1 } else { input.blankLines += 1 }
-        } catch let error as LineError {
-          guard request.skipBadLines else {
-            throw CountError.badLine(path: shard.path, line: lineNumber, error)
-          }
-          skip(lineNumber, reason: error.reason, message: error.description)
-        }
-        if lineNumber & 1023 == 0, let warning = counters.pairWarning() {
-          warnings.append(warning)
-          warn?(warning)
-        }
-        if let progress, lineNumber & 1023 == 0 {
-          let now = Syscalls.monotonicSeconds()
-          if now - lastReport >= 0.25 {
-            lastReport = now
-            progress(
-              CountProgress(
-                bytesRead: bytesDone + position.bytesConsumed, bytesTotal: bytesTotal,
-                uncompressedBytes: totals.uncompressedBytes + position.uncompressedBytes,
-                documents: totals.documents + input.documents, shardsDone: shardIndex,
-                shardsTotal: shards.count, elapsedSeconds: now - start, finished: false))
-          }
+          var counting = try Worker(context: context, number: worker)
+          counting.run()
+        } catch {
+          shared.fail(error)
+          shared.state.withLock { $0.finishedWorkers += 1 }
         }
       }
-      input.uncompressedBytes = reader.uncompressedBytes
-      input.tokens = counters.tokens - tokensBefore
-      totals.replacedSurrogates += extractor.replacedSurrogates
-      bytesDone += shard.size
-      totals.add(input)
-      inputs.append(input)
+      thread.stackSize = 16 << 20
+      thread.start()
+      threads.append(thread)
     }
-    if totals.replacedSurrogates > 0 {
-      warnings.append(
-        "\(totals.replacedSurrogates) lone UTF-16 surrogate escapes were replaced by U+FFFD")
+    var lastReport = start
+    while true {
+      let snapshot = shared.snapshot()
+      for warning in shared.takeWarnings() { warn?(warning) }
+      if snapshot.finishedWorkers == jobs { break }
+      let now = Syscalls.monotonicSeconds()
+      if let progress, now - lastReport >= 0.25 {
+        lastReport = now
+        progress(
+          CountProgress(
+            bytesRead: snapshot.bytesRead, bytesTotal: bytesTotal,
+            uncompressedBytes: snapshot.uncompressedBytes, documents: snapshot.documents,
+            shardsDone: snapshot.shardsDone, shardsTotal: tasks.count,
+            elapsedSeconds: now - start, finished: false))
+      }
+      usleep(20_000)
     }
-    if totals.skippedLines > 0 {
-      warnings.append("\(totals.skippedLines) bad lines were skipped (listed in the manifest)")
+    let finalState = shared.snapshot()
+    if let error = finalState.error {
+      throw error
     }
 
-    /// A report once all shards are read: while the tables are written, then when done.
+    /// A report once all shards are read: while the tables are merged, then when done.
     func report(finished: Bool) {
       progress?(
         CountProgress(
           bytesRead: bytesTotal, bytesTotal: bytesTotal,
-          uncompressedBytes: totals.uncompressedBytes, documents: totals.documents,
-          shardsDone: shards.count, shardsTotal: shards.count,
+          uncompressedBytes: finalState.uncompressedBytes, documents: finalState.documents,
+          shardsDone: tasks.count, shardsTotal: tasks.count,
           elapsedSeconds: Syscalls.monotonicSeconds() - start, finished: finished,
           writing: !finished))
     }
     report(finished: false)
-    let output = try OutputDirectory(path: request.output, overwrite: request.overwrite)
-    let directory = output.temporaryPath
-    let tables = try counters.writeTables(to: directory)
+    let runs = try RunJournal.runs(in: work)
+    let directory = try OutputDirectory(path: output, overwrite: request.overwrite || request.resume)
+    var manifest = try TableMerger.merge(
+      runs, into: directory.temporaryPath, allowSplitShards: true,
+      toolVersion: TailscanVersion.current,
+      createdAt: ISO8601DateFormatter().string(from: Date()))
     if let dictionary {
       try Data(dictionary.tsv()).write(
-        to: URL(fileURLWithPath: output.file(Manifest.dictionaryFileName)))
+        to: URL(fileURLWithPath: directory.file(Manifest.dictionaryFileName)))
     }
-    let manifest = Manifest(
-      toolVersion: TailscanVersion.current,
-      createdAt: ISO8601DateFormatter().string(from: Date()),
-      settings: .init(
-        tokenizer: request.tokenizer.name, lowercase: request.tokenizer.lowercases,
-        orders: request.ngrams ? Array(1...request.maxOrder) : [], textField: request.textField,
-        skipBadLines: request.skipBadLines, hashSeed: NGramCounter.defaultSeed,
-        numbers: request.numbers, entities: entitySettings),
-      totals: totals, tables: tables, inputs: inputs, skipped: skipped, warnings: warnings)
-    try manifest.encoded().write(to: URL(fileURLWithPath: output.file(Manifest.fileName)))
-    let outputPath = output.path
-    try output.commit()
-    let elapsed = Syscalls.monotonicSeconds() - start
+    let planWarnings = (entityPlan?.warnings ?? []).filter { !manifest.warnings.contains($0) }
+    if !planWarnings.isEmpty {
+      manifest.warnings.insert(contentsOf: planWarnings, at: 0)
+      try manifest.encoded().write(
+        to: URL(fileURLWithPath: directory.file(Manifest.fileName)))
+    }
+    try directory.commit()
+    Syscalls.removeTree(work)
     report(finished: true)
     return CountSummary(
-      output: outputPath, shards: shards.count, totals: totals,
-      tables: tables, elapsedSeconds: elapsed, warnings: warnings)
+      output: output, shards: shards.count, totals: manifest.totals, tables: manifest.tables,
+      elapsedSeconds: Syscalls.monotonicSeconds() - start, warnings: manifest.warnings,
+      resumedShards: shards.count - tasks.count, partlyResumedShards: tasks.filter { $0.skipLines > 0 }.count)
+  }
+}
+
+/// One shard to count, from the line after `skipLines` (lines an earlier run counted).
+struct ShardTask: Sendable {
+  let index: Int
+  let shard: CorpusWalker.Shard
+  let skipLines: Int
+}
+
+/// The entity dictionary, matched the same way by every worker.
+struct EntityPlan: Sendable {
+  let matcher: EntityMatcher
+  let options: EntityOptions
+  var pairList: [(UInt32, UInt32)]?
+  var pairsHash: String?
+  var settings: Manifest.EntitySettings?
+  var warnings: [String] = []
+
+  init(matcher: EntityMatcher, options: EntityOptions) {
+    self.matcher = matcher
+    self.options = options
+  }
+
+  func counter(sortBytes: Int?) throws -> EntityCounter {
+    if let sortBytes {
+      return try EntityCounter(
+        matcher: matcher, pairList: pairList, keepDocumentIDs: options.keepDocumentIDs,
+        sortBuffer: sortBytes / 16)
+    }
+    return try EntityCounter(
+      matcher: matcher, pairList: pairList, keepDocumentIDs: options.keepDocumentIDs)
+  }
+}
+
+/// How a memory budget is shared: each worker's sort buffers, and the size at which its counts
+/// are written out as a run (writing them needs about as much again).
+struct MemoryPlan: Sendable {
+  /// Per sort buffer (buffer and scratch); nil for the defaults.
+  let sortBytes: Int?
+  /// A worker's counts are written out when they hold this much.
+  let spillBytes: Int
+
+  /// The least budget per worker that counting can work in.
+  static let minimumPerWorker = 24 << 20
+  /// Memory that is not the workers' (program, buffers, the merge's read-ahead).
+  static let reserve = 16 << 20
+
+  init(sortBytes: Int?, spillBytes: Int) {
+    self.sortBytes = sortBytes
+    self.spillBytes = spillBytes
+  }
+
+  init(budget: Int?, jobs: Int) throws {
+    guard let budget else {
+      sortBytes = nil
+      spillBytes = .max
+      return
+    }
+    let perWorker = (budget - Self.reserve) / jobs
+    guard perWorker >= Self.minimumPerWorker else {
+      throw CountError.memoryBudgetTooSmall(
+        budget: budget, needed: Self.reserve + jobs * Self.minimumPerWorker, jobs: jobs)
+    }
+    sortBytes = min(128 << 20, max(1 << 20, perWorker / 12))
+    spillBytes = perWorker * 2 / 5
+  }
+}
+
+/// Progress and the first error, shared by the workers and the thread that waits for them.
+final class SharedProgress: Sendable {
+  struct State: Sendable {
+    var finishedWorkers = 0
+    var shardsDone = 0
+    var bytesDone = 0
+    var uncompressedDone = 0
+    var documentsDone = 0
+    /// Per worker: progress in its current shard (bytes read, uncompressed bytes, documents).
+    var current: [(Int, Int, Int)]
+    var error: (any Error)?
+    var warnings: [String] = []
+
+    var bytesRead: Int { bytesDone + current.reduce(0) { $0 + $1.0 } }
+    var uncompressedBytes: Int { uncompressedDone + current.reduce(0) { $0 + $1.1 } }
+    var documents: Int { documentsDone + current.reduce(0) { $0 + $1.2 } }
+  }
+  let state: Mutex<State>
+  /// Set when a worker fails: the others stop soon after.
+  let stopped = Atomic<Bool>(false)
+
+  init(workers: Int) {
+    state = Mutex(State(current: Array(repeating: (0, 0, 0), count: workers)))
+  }
+
+  func snapshot() -> State { state.withLock { $0 } }
+
+  /// Warnings raised since the last call (for the waiting thread to pass on).
+  func takeWarnings() -> [String] {
+    state.withLock { state in
+      defer { state.warnings = [] }
+      return state.warnings
+    }
+  }
+
+  func fail(_ error: any Error) {
+    state.withLock { if $0.error == nil { $0.error = error } }
+    stopped.store(true, ordering: .relaxed)
+  }
+}
+
+/// What every worker shares.
+final class WorkerContext: Sendable {
+  let request: CountRequest
+  let settings: Manifest.Settings
+  let entities: EntityPlan?
+  let tasks: [ShardTask]
+  let work: String
+  let memory: MemoryPlan
+  let shared: SharedProgress
+  /// Names this count's runs apart from an interrupted one's (process id and start time).
+  let runID = "\(Syscalls.processID)-\(UInt64(Syscalls.monotonicSeconds() * 1e6))"
+  /// The next task to take.
+  let next = Atomic<Int>(0)
+
+  init(
+    request: CountRequest, settings: Manifest.Settings, entities: EntityPlan?,
+    tasks: [ShardTask], work: String, memory: MemoryPlan, shared: SharedProgress
+  ) {
+    self.request = request
+    self.settings = settings
+    self.entities = entities
+    self.tasks = tasks
+    self.work = work
+    self.memory = memory
+    self.shared = shared
+  }
+}
+
+/// Thrown inside a worker when another has failed.
+struct Stopped: Error {}
+
+/// One worker: takes shards from the shared list and counts them, writing runs as it goes.
+struct Worker: ~Copyable {
+  let context: WorkerContext
+  let number: Int
+  private var counters: Counters
+  /// The run being counted: its shards (or parts of them) and the shards it holds whole.
+  private var inputs: [Manifest.Input] = []
+  private var complete: [String] = []
+  private var skipped: [Manifest.SkippedLine] = []
+  private var warnings: [String] = []
+  private var replacedSurrogates = 0
+  private var runs = 0
+  private var lastSpill = Syscalls.monotonicSeconds()
+
+  init(context: WorkerContext, number: Int) throws {
+    self.context = context
+    self.number = number
+    counters = try Self.makeCounters(context)
+  }
+
+  mutating func run() {
+    do {
+      while !context.shared.stopped.load(ordering: .relaxed) {
+        let t = context.next.add(1, ordering: .relaxed).oldValue
+        guard t < context.tasks.count else { break }
+        try count(context.tasks[t])
+        let now = Syscalls.monotonicSeconds()
+        if now - lastSpill >= context.request.checkpointSeconds { try spill() }
+      }
+      try spill()
+    } catch is Stopped {
+      // Another worker failed: keep what was counted (a shard cut short resumes at its line).
+      try? spill()
+    } catch {
+      // Keep what was counted before the error, for '--resume'.
+      try? spill()
+      context.shared.fail(error)
+    }
+    context.shared.state.withLock { $0.finishedWorkers += 1 }
+  }
+
+  private static func makeCounters(_ context: WorkerContext) throws -> Counters {
+    let sortBytes = context.memory.sortBytes
+    return try Counters(
+      request: context.request, entities: try context.entities?.counter(sortBytes: sortBytes),
+      sortBytes: sortBytes)
+  }
+
+  /// Counts one shard (from its first line not yet counted), writing runs when memory is full.
+  private mutating func count(_ task: ShardTask) throws {
+    let request = context.request
+    let shard = task.shard
+    var reader = try ShardReader(
+      path: shard.path, chunkSize: request.chunkSize, maxLineBytes: request.maxLineBytes)
+    var extractor = TextExtractor(format: shard.isJSONL ? .jsonl(field: request.textField) : .plain)
+    let compression = reader.isGzip ? "gzip" : "none"
+    func newSegment() -> Manifest.Input {
+      Manifest.Input(
+        path: shard.path, bytes: shard.size, modificationTime: shard.modificationTime,
+        compression: compression, uncompressedBytes: 0, lines: task.skipLines, documents: 0,
+        tokens: 0, skippedLines: 0, blankLines: 0)
+    }
+    if shard.size == 0 && task.skipLines == 0 { warnings.append("'\(shard.path)' is empty") }
+    var segment = newSegment()
+    var tokensBefore = counters.tokens
+    var uncompressedBytes = 0
+    let shared = context.shared
+    let worker = number
+
+    var newSkips: [Manifest.SkippedLine] = []
+    /// Ends the segment: into the run's inputs, with its tokens and skipped lines.
+    func close(_ segment: inout Manifest.Input) {
+      segment.tokens = counters.tokens - tokensBefore
+      segment.uncompressedBytes = uncompressedBytes
+      inputs.append(segment)
+      skipped += newSkips.prefix(max(0, Manifest.listedSkips - skipped.count))
+      newSkips = []
+    }
+    func skip(_ lineNumber: Int, reason: String, message: String) {
+      segment.skippedLines += 1
+      if newSkips.count < Manifest.listedSkips {
+        newSkips.append(.init(path: shard.path, line: lineNumber, reason: reason, message: message))
+      }
+    }
+    let tooLong: ((Int) throws -> Void)? =
+      request.skipBadLines
+      ? { lineNumber in
+        guard lineNumber > task.skipLines else { return }
+        segment.lines = lineNumber
+        skip(lineNumber, reason: "line-too-long", message: "longer than \(request.maxLineBytes) bytes")
+      } : nil
+    try reader.forEachLine(tooLong: tooLong) { line, position in
+      let lineNumber = position.number
+      uncompressedBytes = position.uncompressedBytes
+      if lineNumber <= task.skipLines { return }
+      if lineNumber & 1023 == 0 {
+        if shared.stopped.load(ordering: .relaxed) {
+          close(&segment)
+          throw Stopped()
+        }
+        shared.state.withLock {
+          $0.current[worker] = (position.bytesConsumed, position.uncompressedBytes, segment.documents)
+        }
+        if let warning = counters.pairWarning() {
+          warnings.append(warning)
+          shared.state.withLock { $0.warnings.append(warning) }
+        }
+        if counters.memoryBytes >= context.memory.spillBytes {
+          // Full: this part of the shard goes into a run, and counting goes on in a new one.
+          close(&segment)
+          try spill()
+          segment = newSegment()
+          segment.lines = lineNumber - 1
+          tokensBefore = counters.tokens
+        }
+      }
+      segment.lines = lineNumber
+      // A line of nothing but whitespace is not a document, in text files as in JSONL.
+      if !shard.isJSONL && WhitespaceSplitter.isBlank(line) {
+        segment.blankLines += 1
+        return
+      }
+      do {
+        let id = DocumentID.make(shard: inputs.count, line: lineNumber)
+        let isDocument = try extractor.extract(from: line) { text in
+          try counters.count(text, id: id)
+        }
+        if isDocument { segment.documents += 1 } else { segment.blankLines += 1 }
+      } catch let error as LineError {
+        guard request.skipBadLines else {
+          // Lines before this one are counted; '--resume' goes on from here.
+          segment.lines = lineNumber - 1
+          close(&segment)
+          throw CountError.badLine(path: shard.path, line: lineNumber, error)
+        }
+        skip(lineNumber, reason: error.reason, message: error.description)
+      }
+    }
+    uncompressedBytes = reader.uncompressedBytes
+    close(&segment)
+    complete.append(shard.path)
+    replacedSurrogates += extractor.replacedSurrogates
+    let documents = segment.documents
+    shared.state.withLock {
+      $0.current[worker] = (0, 0, 0)
+      $0.shardsDone += 1
+      $0.bytesDone += shard.size
+      $0.uncompressedDone += reader.uncompressedBytes
+      $0.documentsDone += documents
+    }
+  }
+
+  /// Writes what has been counted as a run (atomically) and starts afresh.
+  private mutating func spill() throws {
+    defer { lastSpill = Syscalls.monotonicSeconds() }
+    guard !inputs.isEmpty else { return }
+    // The counts leave the worker here, whatever happens to them below.
+    var counters = try Self.makeCounters(context)
+    swap(&counters, &self.counters)
+    let complete = self.complete
+    let inputs = self.inputs
+    let skipped = self.skipped
+    let warnings = self.warnings
+    let replacedSurrogates = self.replacedSurrogates
+    self.inputs = []
+    self.complete = []
+    self.skipped = []
+    self.warnings = []
+    self.replacedSurrogates = 0
+    runs += 1
+    let name = "run-\(context.runID)-\(number)-\(runs)"
+    let temporary = "\(context.work)/.\(name).tmp"
+    Syscalls.removeTree(temporary)
+    try Syscalls.makeDirectory(temporary)
+    let tables = try counters.writeTables(to: temporary)
+    var totals = Manifest.Totals()
+    for input in inputs { totals.add(input) }
+    totals.replacedSurrogates = replacedSurrogates
+    let manifest = Manifest(
+      toolVersion: TailscanVersion.current, createdAt: ISO8601DateFormatter().string(from: Date()),
+      settings: context.settings, totals: totals, tables: tables, inputs: inputs,
+      skipped: skipped, warnings: warnings)
+    try RunJournal.commit(
+      run: temporary, as: "\(context.work)/\(name)", manifest: manifest, complete: complete)
   }
 }

@@ -19,6 +19,18 @@ public struct CountRequest: Sendable {
   public var numbers: NumberRules?
   /// Entities to count, if any (Kandpal et al.).
   public var entities: EntityOptions?
+  /// Shards counted at once.
+  public var jobs: Int = 1
+  /// The memory the counts may take, in bytes (nil: as much as they need).
+  public var memoryBudget: Int?
+  /// Go on with an interrupted count into `output`.
+  public var resume = false
+  /// A worker writes its counts out (so that they survive a crash) once this many seconds have
+  /// passed since it last did, at the end of a shard.
+  public var checkpointSeconds: Double = 60
+  /// Write a run whenever a worker's counts hold this many bytes (tests use tiny ones, to split
+  /// shards into many runs); nil derives it from `memoryBudget`.
+  public var spillThreshold: Int?
 
   public init(
     inputs: [String], output: String, maxOrder: Int = 2, tokenizer: Tokenizer = .whitespace,
@@ -83,6 +95,9 @@ public struct CountSummary: Sendable {
   public var tables: [TableSummary]
   public var elapsedSeconds: Double
   public var warnings: [String]
+  /// With `resume`: shards an earlier run had counted whole, or in part.
+  public var resumedShards = 0
+  public var partlyResumedShards = 0
 }
 
 /// The version written into manifests.

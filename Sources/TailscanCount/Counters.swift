@@ -19,9 +19,15 @@ struct Counters: ~Copyable {
   private let hasNumbers: Bool
   private let hasEntities: Bool
 
-  init(request: CountRequest, entities: EntityCounter?) throws {
-    let numbers = try request.numbers.map { try NumberCounter(rules: $0) }
-    let ngrams = try NGramCounter(maxOrder: request.ngrams ? request.maxOrder : 1)
+  /// - Parameter sortBytes: memory for each sort buffer (and its scratch); nil for the default.
+  init(request: CountRequest, entities: EntityCounter?, sortBytes: Int? = nil) throws {
+    let numbers = try request.numbers.map { rules in
+      try sortBytes.map { try NumberCounter(rules: rules, sortBuffer: $0 / 32) }
+        ?? NumberCounter(rules: rules)
+    }
+    let maxOrder = request.ngrams ? request.maxOrder : 1
+    let ngrams = try sortBytes.map { try NGramCounter(maxOrder: maxOrder, sortBuffer: $0 / 16) }
+      ?? NGramCounter(maxOrder: maxOrder)
     let nGramTokenizer = request.ngrams ? request.tokenizer : nil
     sharedPass = nGramTokenizer == .whitespace || (numbers == nil && entities == nil)
     self.nGramTokenizer = nGramTokenizer
@@ -48,6 +54,15 @@ struct Counters: ~Copyable {
   }
   private var warnedAboutPairs = false
 
+  /// Memory held by the counts so far.
+  var memoryBytes: Int {
+    ngrams.memoryBytes + (numbers?.memoryBytes ?? 0) + (entities?.memoryBytes ?? 0)
+  }
+
+  /// Documents counted so far.
+  var isEmpty: Bool { documents == 0 }
+  private(set) var documents = 0
+
   /// Tokens so far: of the n-gram tokenizer, or whitespace tokens without n-grams.
   var tokens: UInt64 {
     nGramTokenizer != nil ? ngrams.tokens : numbers?.tokens ?? entities?.tokens ?? 0
@@ -56,6 +71,7 @@ struct Counters: ~Copyable {
   /// Counts one document.
   mutating func count(_ text: Span<UInt8>, id: UInt64) throws {
     let counting = nGramTokenizer != nil
+    documents += 1
     // Moved out for the document and back after (no copies; a throw ends the run anyway).
     var numbers = self.numbers.take()
     var entities = self.entities.take()

@@ -37,7 +37,7 @@ public enum CorpusWalker {
     return found.values.sorted { $0.path < $1.path }
   }
 
-  static func trim(_ path: String) -> String {
+  public static func trim(_ path: String) -> String {
     var p = path
     while p.count > 1 && p.hasSuffix("/") { p.removeLast() }
     return p

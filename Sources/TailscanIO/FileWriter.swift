@@ -122,4 +122,14 @@ package final class MappedFile: @unchecked Sendable {
   }
 
   deinit { unsafe Syscalls.unmap(base, size: size) }
+
+  /// Lets the kernel drop the pages of `[0, offset)` from this process's memory (a sequential
+  /// reader calls it behind itself, so reading a large file does not grow the resident set).
+  /// The pages stay in the page cache; reading them again faults them back in.
+  package func release(before offset: Int) {
+    guard let base = unsafe base else { return }
+    let page = 1 << 12
+    let end = min(offset, size) & ~(page - 1)
+    if end > 0 { unsafe Syscalls.dropPages(base, count: end) }
+  }
 }

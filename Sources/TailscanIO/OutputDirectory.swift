@@ -16,6 +16,8 @@ public struct OutputDirectory: ~Copyable {
     try Self.checkWritable(trimmed, overwrite: overwrite)
     let temporary = "\(trimmed).tmp-\(Syscalls.processID)"
     Syscalls.removeTree(temporary)
+    Self.removeAbandoned(trimmed)
+    try Syscalls.makeDirectories(parentDirectory(of: trimmed))
     try Syscalls.makeDirectory(temporary)
     self.path = trimmed
     self.overwrite = overwrite
@@ -47,6 +49,22 @@ public struct OutputDirectory: ~Copyable {
       }
   }
 
+  /// Removes the temporary directories of writers of `path` that were killed (their process is
+  /// gone), so that a crash leaves nothing behind for long.
+  static func removeAbandoned(_ path: String) {
+    let parent = parentDirectory(of: path)
+    let name = path.split(separator: "/").last.map(String.init) ?? path
+    guard let entries = try? Syscalls.directoryEntries(parent) else { return }
+    for entry in entries {
+      for marker in [".tmp-", ".old-"] where entry.hasPrefix(name + marker) {
+        guard let pid = Int32(entry.dropFirst(name.count + marker.count)),
+          !Syscalls.processExists(pid)
+        else { continue }
+        Syscalls.removeTree("\(parent)/\(entry)")
+      }
+    }
+  }
+
   /// The temporary path of a file named `name` in the directory.
   public func file(_ name: String) -> String { "\(temporaryPath)/\(name)" }
 
@@ -71,7 +89,7 @@ public struct OutputDirectory: ~Copyable {
   }
 }
 
-func parentDirectory(of path: String) -> String {
+package func parentDirectory(of path: String) -> String {
   guard let slash = path.lastIndex(of: "/") else { return "." }
   return slash == path.startIndex ? "/" : String(path[..<slash])
 }

@@ -169,6 +169,14 @@ package enum Syscalls {
     }
   }
 
+  /// Creates the directories of `path` that are missing (like `mkdir -p`).
+  package static func makeDirectories(_ path: String) throws(IOError) {
+    if try status(path) != nil { return }
+    let parent = parentDirectory(of: path)
+    if parent != path && parent != "." && parent != "/" { try makeDirectories(parent) }
+    try makeDirectory(path)
+  }
+
   /// Renames atomically within one file system. The corresponding C function is `rename(2)`.
   package static func rename(_ from: String, to: String) throws(IOError) {
     if unsafe Glibc.rename(from, to) != 0 {
@@ -208,9 +216,20 @@ package enum Syscalls {
     return UnsafeRawPointer(p)
   }
 
+  /// Drops the pages of a read-only file mapping from the resident set. The corresponding C
+  /// function is `madvise(2)` with `MADV_DONTNEED`.
+  package static func dropPages(_ pointer: UnsafeRawPointer, count: Int) {
+    unsafe _ = madvise(UnsafeMutableRawPointer(mutating: pointer), count, MADV_DONTNEED)
+  }
+
   /// Unmaps a mapping made by `mapReadOnly`.
   package static func unmap(_ pointer: UnsafeRawPointer?, size: Int) {
     if let pointer = unsafe pointer { unsafe _ = munmap(UnsafeMutableRawPointer(mutating: pointer), size) }
+  }
+
+  /// Whether a process `pid` is running. The corresponding C function is `kill(2)`.
+  package static func processExists(_ pid: Int32) -> Bool {
+    kill(pid, 0) == 0 || errno != ESRCH
   }
 
   /// The process id, used to name temporary outputs.

@@ -106,12 +106,25 @@ enum CountTableWriter {
     _ builder: NGramBuilder, family: TableFamily, rank: [UInt32], vocabularySize: Int,
     to directory: String, seed: UInt64
   ) throws -> TableSummary {
-    let order = builder.order
-    let words = builder.keyWords
+    let runs = try builder.sortedRuns(rank: rank)
+    return try unsafe writeNGrams(
+      order: builder.order, family: family, vocabularySize: vocabularySize, to: directory,
+      seed: seed
+    ) { body in
+      try unsafe RunMerger.merge(runs, keyWords: builder.keyWords, body)
+    }
+  }
+
+  /// Writes the n-gram table of `order` for `family` from the records `produce` hands to its
+  /// argument: wide (`[key words…, count, documents]`), in strictly increasing key order.
+  static func writeNGrams(
+    order: Int, family: TableFamily, vocabularySize: Int, to directory: String, seed: UInt64,
+    produce: ((UnsafePointer<UInt64>) throws -> Void) throws -> Void
+  ) throws -> TableSummary {
+    let words = CountTableFormat.keyWords(order: order)
     let recordWords = words + 2
     let name = CountTableFormat.fileName(family: family, order: order)
     let path = "\(directory)/\(name)"
-    let runs = try builder.sortedRuns(rank: rank)
     let stride = CountTableFormat.nGramStride(order: order)
     let entriesOffset = CountTableFormat.headerSize
     // Offsets by first token: index[t] = the first entry whose first id is >= t.
@@ -119,11 +132,10 @@ enum CountTableWriter {
     var index = [UInt64](repeating: 0, count: buckets)
     var writer = try FileWriter(path: path)
     try writer.write(bytes: [UInt8](repeating: 0, count: entriesOffset))  // the header, later
-    // Merge the runs straight into the file, adding up the counts of equal keys.
     var n = 0
     var occurrences: UInt64 = 0
     var nextFirst = 0  // index[t] is set for every t < nextFirst
-    try unsafe RunMerger.merge(runs, keyWords: words) { record in
+    try unsafe produce { record in
       let first = Int(unsafe record[0] >> 32)
       while nextFirst <= first {
         index[nextFirst] = UInt64(n)

@@ -29,32 +29,74 @@ public final class DocumentPostings: @unchecked Sendable {
 
   /// Writes `lists` (per entity, LEB128 deltas) to `path`.
   static func write(_ lists: [[UInt8]], to path: String) throws {
-    let n = lists.count
-    var offsets = [UInt64](repeating: 0, count: n + 1)
-    var total = 0
-    for (e, list) in lists.enumerated() {
-      offsets[e] = UInt64(total)
-      total += list.count
-    }
-    offsets[n] = UInt64(total)
-    let dataOffset = headerSize + (n + 1) * 8
-    var header: [UInt8] = []
-    func put<T: FixedWidthInteger>(_ v: T) {
-      unsafe withUnsafeBytes(of: v.littleEndian) { unsafe header.append(contentsOf: $0) }
-    }
-    put(magic)
-    put(UInt32(1))
-    put(UInt32(DocumentID.lineBits))
-    put(UInt64(n))
-    put(UInt64(dataOffset))
-    put(UInt64(total))
-    put(XXH64.hash(header, seed: 0))
-    header.append(contentsOf: [UInt8](repeating: 0, count: headerSize - header.count))
-    var writer = try FileWriter(path: path)
-    try writer.write(bytes: header)
-    try writer.write(words: offsets)
-    for list in lists where !list.isEmpty { try writer.write(bytes: list) }
+    var writer = try Writer(path: path, entityCount: lists.count)
+    for list in lists { try writer.append(encoded: list) }
     try writer.close()
+  }
+
+  /// Writes a posting file entity by entity, streaming: only the offsets stay in memory.
+  struct Writer: ~Copyable {
+    private var file: FileWriter
+    private var offsets: [UInt64]
+    private var total: UInt64 = 0
+
+    init(path: String, entityCount n: Int) throws {
+      var file = try FileWriter(path: path)
+      // Header and offsets are written last, over this space.
+      try file.write(bytes: [UInt8](repeating: 0, count: headerSize + (n + 1) * 8))
+      self.file = file
+      offsets = [0]
+      offsets.reserveCapacity(n + 1)
+    }
+
+    /// Appends the next entity's list, already LEB128 delta-encoded.
+    mutating func append(encoded list: [UInt8]) throws {
+      try file.write(bytes: list)
+      total += UInt64(list.count)
+      offsets.append(total)
+    }
+
+    /// Appends the next entity's document ids (ascending).
+    mutating func append(ids: [UInt64]) throws {
+      var bytes: [UInt8] = []
+      var last: UInt64 = 0
+      for id in ids {
+        DocumentPostings.encode(id - last, into: &bytes)
+        last = id
+      }
+      try append(encoded: bytes)
+    }
+
+    consuming func close() throws {
+      let n = offsets.count - 1
+      let dataOffset = headerSize + (n + 1) * 8
+      var header: [UInt8] = []
+      func put<T: FixedWidthInteger>(_ v: T) {
+        unsafe withUnsafeBytes(of: v.littleEndian) { unsafe header.append(contentsOf: $0) }
+      }
+      put(magic)
+      put(UInt32(1))
+      put(UInt32(DocumentID.lineBits))
+      put(UInt64(n))
+      put(UInt64(dataOffset))
+      put(total)
+      put(XXH64.hash(header, seed: 0))
+      header.append(contentsOf: [UInt8](repeating: 0, count: headerSize - header.count))
+      for offset in offsets { put(offset) }
+      try file.overwrite(bytes: header, at: 0)
+      try file.close()
+    }
+  }
+
+  /// Appends `delta` as LEB128.
+  @inline(__always)
+  static func encode(_ delta: UInt64, into bytes: inout [UInt8]) {
+    var delta = delta
+    while delta >= 0x80 {
+      bytes.append(UInt8(delta & 0x7F) | 0x80)
+      delta >>= 7
+    }
+    bytes.append(UInt8(delta))
   }
 
   /// Opens `path` and checks its header and sizes.

@@ -24,6 +24,8 @@ public struct EntityCounter {
   /// With document ids kept: per entity, the ids as LEB128 deltas.
   private var postings: [[UInt8]]?
   private var lastPosted: [UInt64]
+  private var postingBytes = 0
+  private let partnerBytes: Int
   private var documentID: UInt64 = 0
   /// 1-based index of the current document (0 before the first).
   public private(set) var documents: UInt64 = 0
@@ -48,12 +50,20 @@ public struct EntityCounter {
       for (a, b) in pairList where a != b { partners[Int(min(a, b))].append(max(a, b)) }
       for i in partners.indices { partners[i] = Array(Set(partners[i])).sorted() }
       self.partners = partners
+      partnerBytes = partners.reduce(0) { $0 + $1.count * 4 + 32 }
     } else {
       partners = nil
+      partnerBytes = 0
     }
     postings = keepDocumentIDs ? [[UInt8]](repeating: [], count: n) : nil
     lastPosted = keepDocumentIDs ? [UInt64](repeating: 0, count: n) : []
     pairs = try NGramBuilder(order: 2, bufferRecords: sortBuffer)
+  }
+
+  /// Memory held by the counts so far (the dictionary's matcher is shared, not counted).
+  package var memoryBytes: Int {
+    stats.count * 8 + lastPosted.count * 8 + (postings?.count ?? 0) * 32 + 2 * postingBytes
+      + pairs.memoryBytes + partnerBytes
   }
 
   /// Starts document `id` (ids must increase: `DocumentID.make(shard:line:)`).
@@ -91,13 +101,10 @@ public struct EntityCounter {
     if postings != nil {
       for entity in present {
         let e = Int(entity)
-        var delta = documentID - lastPosted[e]
+        let before = postings![e].count
+        DocumentPostings.encode(documentID - lastPosted[e], into: &postings![e])
+        postingBytes += postings![e].count - before
         lastPosted[e] = documentID
-        while delta >= 0x80 {
-          postings![e].append(UInt8(delta & 0x7F) | 0x80)
-          delta >>= 7
-        }
-        postings![e].append(UInt8(delta))
       }
     }
     if let partners {

@@ -141,6 +141,29 @@ public struct Manifest: Codable, Sendable, Equatable {
     }
   }
 
+  /// The most skipped lines listed one by one (all are counted).
+  public static let listedSkips = 1000
+
+  /// The warnings that sum up `totals` (written last, after the inputs' own warnings).
+  public static func totalsWarnings(_ totals: Totals) -> [String] {
+    var warnings: [String] = []
+    if totals.replacedSurrogates > 0 {
+      warnings.append(
+        "\(totals.replacedSurrogates) \(replacedSurrogatesWarning)")
+    }
+    if totals.skippedLines > 0 {
+      warnings.append("\(totals.skippedLines) \(skippedLinesWarning)")
+    }
+    return warnings
+  }
+  static let replacedSurrogatesWarning = "lone UTF-16 surrogate escapes were replaced by U+FFFD"
+  static let skippedLinesWarning = "bad lines were skipped (listed in the manifest)"
+
+  /// Whether `warning` is one of `totalsWarnings` (recomputed when tables are merged).
+  public static func isTotalsWarning(_ warning: String) -> Bool {
+    warning.hasSuffix(replacedSurrogatesWarning) || warning.hasSuffix(skippedLinesWarning)
+  }
+
   public var format: String = Manifest.formatName
   public var formatVersion: Int = 1
   public var toolVersion: String

@@ -65,6 +65,12 @@ package final class NGramBuilder {
     seen = DocumentSet(keyWords: keyWords)
   }
 
+  /// Memory held: sort buffer and scratch, runs, free blocks, the per-document set.
+  package var memoryBytes: Int {
+    (bufferBlock.capacity + scratchBlock.capacity) * 8 + runs.reduce(0) { $0 + $1.bytes }
+      + pool.bytes + seen.bytes
+  }
+
   /// Records one occurrence of each of `count` n-grams (packed keys back to back) in document
   /// `document`.
   package func add(keys: UnsafePointer<UInt64>, count: Int, document: UInt64) throws(StoreError) {
@@ -330,6 +336,9 @@ struct BlockPool {
     while capacity < words { capacity <<= 1 }
     return try WordBlock(capacity: capacity)
   }
+
+  /// Bytes of the free blocks.
+  var bytes: Int { free.reduce(0) { $0 + $1.capacity * 8 } }
 
   mutating func give(_ block: WordBlock) {
     if block.capacity <= largestKept { free.append(block) }

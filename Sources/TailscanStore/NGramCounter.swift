@@ -90,6 +90,11 @@ public struct NGramCounter: ~Copyable {
     return UnsafeRawPointer(target)
   }
 
+  /// Memory held by the counts so far (the tables written from them need about as much again).
+  package var memoryBytes: Int {
+    vocabulary.memoryBytes + builders.reduce(0) { $0 + $1.memoryBytes }
+  }
+
   /// Starts a new document.
   public mutating func beginDocument() throws(StoreError) {
     try endDocument()

@@ -49,6 +49,11 @@ public struct NumberCounter {
     triples = try NGramBuilder(order: 3, bufferRecords: sortBuffer)
   }
 
+  /// Memory held by the counts so far.
+  package var memoryBytes: Int {
+    pairs.memoryBytes + triples.memoryBytes + codes.count * 40 + idOfCode.capacity * 16
+  }
+
   /// Starts a new document.
   public mutating func beginDocument() throws(StoreError) {
     try endDocument()

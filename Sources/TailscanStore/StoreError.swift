@@ -10,6 +10,8 @@ public enum StoreError: Error, Sendable, Equatable {
   case familyNotCounted(path: String, family: TableFamily)
   case tooManyTokens(limit: Int)
   case outOfMemory(bytes: Int)
+  /// Tables that cannot be merged (settings differ, a shard in two inputs).
+  case mismatch(detail: String)
 }
 
 extension StoreError: CustomStringConvertible {
@@ -39,6 +41,8 @@ extension StoreError: CustomStringConvertible {
       }
     case .outOfMemory(let bytes):
       "out of memory growing a count table to \(bytes) bytes; count fewer shards per run and merge"
+    case .mismatch(let detail):
+      "cannot merge: \(detail)"
     case .tooManyTokens(let limit):
       "more than \(limit) distinct tokens in one table; split the corpus and merge"
     }

@@ -48,6 +48,11 @@ package final class VocabularyBuilder {
     unsafe arena = try Self.allocate(UInt8.self, arenaCapacity)
   }
 
+  /// Memory held (allocated capacity; a growth step briefly holds the old and the new).
+  package var memoryBytes: Int {
+    indexCapacity * 8 + entryCapacity * MemoryLayout<Entry>.stride + arenaCapacity
+  }
+
   private static func allocate<T>(_ type: T.Type, _ count: Int) throws(StoreError)
     -> UnsafeMutablePointer<T>
   {

@@ -11,6 +11,8 @@ struct Tailscan: AsyncParsableCommand {
 
       EXAMPLES
         tailscan count corpus/ -o counts/
+        tailscan count corpus/ -o counts/ -j 8 --memory 4GiB
+        tailscan merge parts/* -o counts/
         tailscan query counts/ "24" "24 times" "of the"
         tailscan stats counts/ --order 2 --top 20
         tailscan count corpus/ -o counts/ --numbers
@@ -20,5 +22,5 @@ struct Tailscan: AsyncParsableCommand {
         tailscan docs counts/ --pair Q90:Q142 --limit 5
       """,
     version: TailscanVersion.current,
-    subcommands: [Count.self, Query.self, Stats.self, Entities.self, Docs.self])
+    subcommands: [Count.self, Merge.self, Query.self, Stats.self, Entities.self, Docs.self])
 }

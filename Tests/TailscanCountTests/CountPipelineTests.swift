@@ -154,10 +154,18 @@ struct CountPipelineTests {
       .malformedJSON(column: 23, expected: "the end of a string"))) {
       try CountPipeline.run(CountRequest(inputs: [dir.file("bad.jsonl")], output: dir.file("out")))
     }
-    // Nothing was written.
+    // No output; what was counted before the bad line is kept for '--resume'.
     #expect(!FileManager.default.fileExists(atPath: dir.file("out")))
-    let summary = try CountPipeline.run(
-      CountRequest(inputs: [dir.file("bad.jsonl")], output: dir.file("out"), skipBadLines: true))
+    #expect(FileManager.default.fileExists(atPath: dir.file("out.parts")))
+    var request = CountRequest(
+      inputs: [dir.file("bad.jsonl")], output: dir.file("out"), skipBadLines: true)
+    #expect(throws: CountError.interruptedRun(output: dir.file("out"), work: dir.file("out.parts"))) {
+      try CountPipeline.run(request)
+    }
+    request.resume = true
+    let summary = try CountPipeline.run(request)
+    #expect(summary.partlyResumedShards == 1)
+    #expect(!FileManager.default.fileExists(atPath: dir.file("out.parts")))
     #expect(summary.totals.documents == 3)
     #expect(summary.totals.skippedLines == 3)
     let manifest = try Manifest.read(directory: dir.file("out"))

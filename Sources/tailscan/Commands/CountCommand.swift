@@ -81,6 +81,28 @@ extension Tailscan {
     @Flag(help: "Count only number terms and/or entities, not n-grams.")
     var noNgrams = false
 
+    @Option(
+      name: [.customShort("j"), .long],
+      help: ArgumentHelp(
+        "Shards counted at once (default: all cores, or $SLURM_CPUS_PER_TASK).",
+        valueName: "n"))
+    var jobs: Int?
+
+    @Option(
+      help: ArgumentHelp(
+        "Keep the counts within this much memory (e.g. 4GiB): counts that reach it are written out and merged at the end.",
+        valueName: "size"))
+    var memory: ByteCount?
+
+    @Flag(help: "Finish a count that was interrupted (crash, kill, bad line), keeping what it counted.")
+    var resume = false
+
+    @Option(
+      help: ArgumentHelp(
+        "Write counts out (so that a crash loses at most this much work) at the end of a shard once this many seconds have passed.",
+        valueName: "seconds"))
+    var checkpoint: Double = 60
+
     @Flag(name: .shortAndLong, help: "Replace an existing output directory.")
     var force = false
 
@@ -119,6 +141,13 @@ extension Tailscan {
       if entities == nil && (pairs != nil || caseSensitive || keepDocIds) {
         throw ValidationError("'--pairs', '--case-sensitive' and '--keep-doc-ids' need '--entities FILE'")
       }
+      if let jobs, jobs < 1 || jobs > 1024 {
+        throw ValidationError("'--jobs' must be from 1 to 1024, not \(jobs)")
+      }
+      guard checkpoint >= 0 else { throw ValidationError("'--checkpoint' must be 0 or more seconds") }
+      if resume && force {
+        throw ValidationError("'--resume' keeps what was counted and '--force' throws it away: pass one")
+      }
       if noNgrams && !numbers && entities == nil {
         throw ValidationError("'--no-ngrams' leaves nothing to count: add '--numbers' or '--entities FILE'")
       }
@@ -130,12 +159,26 @@ extension Tailscan {
       }
     }
 
+    /// All cores, or the CPUs Slurm gave the task.
+    static var defaultJobs: Int {
+      if let slurm = ProcessInfo.processInfo.environment["SLURM_CPUS_PER_TASK"], let n = Int(slurm),
+        n > 0
+      {
+        return n
+      }
+      return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+
     func run() async throws {
       var request = CountRequest(
         inputs: inputs, output: output, maxOrder: orders.maxOrder,
         tokenizer: Tokenizer(name: tokenizer, lowercase: lowercase)!, textField: textField,
         skipBadLines: skipBadLines, overwrite: force, maxLineBytes: maxLineBytes.bytes)
       request.ngrams = !noNgrams
+      request.jobs = jobs ?? Self.defaultJobs
+      request.memoryBudget = memory?.bytes
+      request.resume = resume
+      request.checkpointSeconds = checkpoint
       if numbers {
         func list(_ s: String) -> [String] {
           s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -158,6 +201,11 @@ extension Tailscan {
         shown.append(warning)
       }
       for warning in summary.warnings where !shown.contains(warning) { Diagnostics.warn(warning) }
+      if !quiet && summary.resumedShards + summary.partlyResumedShards > 0 {
+        Diagnostics.note(
+          "resumed: \(summary.resumedShards) shard(s) were already counted, "
+            + "\(summary.partlyResumedShards) in part")
+      }
       if !quiet {
         let t = summary.totals
         let rate = Double(t.uncompressedBytes) / max(summary.elapsedSeconds, 1e-9) / 1e6

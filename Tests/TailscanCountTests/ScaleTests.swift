@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+import TailscanCount
+import TailscanIO
+import TailscanStore
+import TailscanText
+import TailscanTestSupport
+
+/// Workers, runs, merges and resumes: however the work is split, the tables are the same, byte
+/// for byte, as one uninterrupted count's.
+struct ScaleTests {
+  /// The table files of a directory (tables, posting lists, kept pair lists), by name.
+  static func tableFiles(_ directory: String) throws -> [String: Data] {
+    var files: [String: Data] = [:]
+    for name in try FileManager.default.contentsOfDirectory(atPath: directory)
+    where name != Manifest.fileName {
+      files[name] = try Data(contentsOf: URL(fileURLWithPath: "\(directory)/\(name)"))
+    }
+    return files
+  }
+
+  /// Everything of a manifest that does not depend on how the work was split.
+  static func essentials(_ directory: String) throws -> Manifest {
+    var manifest = try Manifest.read(directory: directory)
+    manifest.createdAt = ""
+    manifest.warnings = manifest.warnings.filter { !$0.contains("co-occurring entity pairs") }
+    return manifest
+  }
+
+  /// Six shards of random documents full of number terms and entities, in several formats.
+  static func corpus(in dir: TemporaryDirectory, seed: UInt64 = 11) throws -> String {
+    let texts = TargetedCountTests.randomTexts(seed: seed, count: 600)
+    let (corpus, _) = try TargetedCountTests.writeCorpus(texts, in: dir)
+    // Two more shards, so that three workers have work and some shards share a run.
+    for k in 0..<2 {
+      let lines = try TargetedCountTests.randomTexts(seed: seed + UInt64(k) + 1, count: 150)
+        .enumerated().map { try TargetedCountTests.jsonLine($1, $0) }
+      try GzipFixtures.write(
+        Array((lines.joined(separator: "\n") + "\n").utf8), to: "\(corpus)/z\(k).jsonl.gz")
+    }
+    return corpus
+  }
+
+  static func request(_ corpus: String, _ output: String, dictionary: String) -> CountRequest {
+    var request = CountRequest(inputs: [corpus], output: output, maxOrder: 3)
+    request.numbers = NumberRules()
+    request.entities = EntityOptions(dictionary: dictionary, keepDocumentIDs: true)
+    return request
+  }
+
+  @Test(arguments: [
+    (jobs: 2, checkpoint: 60.0, spill: nil as Int?),
+    (jobs: 3, checkpoint: 0.0, spill: nil),
+    (jobs: 1, checkpoint: 60.0, spill: 200_000),
+    (jobs: 2, checkpoint: 0.0, spill: 150_000),
+  ])
+  func workersAndRunsWriteTheSameTables(jobs: Int, checkpoint: Double, spill: Int?) throws {
+    let dir = try TemporaryDirectory()
+    let corpus = try Self.corpus(in: dir)
+    let dictionary = try TargetedCountTests.writeDictionary(in: dir)
+    _ = try CountPipeline.run(Self.request(corpus, dir.file("one"), dictionary: dictionary))
+    var request = Self.request(corpus, dir.file("split"), dictionary: dictionary)
+    request.jobs = jobs
+    request.checkpointSeconds = checkpoint
+    request.spillThreshold = spill
+    _ = try CountPipeline.run(request)
+    #expect(try Self.tableFiles(dir.file("split")) == Self.tableFiles(dir.file("one")))
+    #expect(try Self.essentials(dir.file("split")) == Self.essentials(dir.file("one")))
+    #expect(!FileManager.default.fileExists(atPath: dir.file("split.parts")))
+  }
+
+  @Test func mergeOfShardsCountedApartEqualsOneCount() throws {
+    let dir = try TemporaryDirectory()
+    let corpus = try Self.corpus(in: dir)
+    let dictionary = try TargetedCountTests.writeDictionary(in: dir)
+    _ = try CountPipeline.run(Self.request(corpus, dir.file("one"), dictionary: dictionary))
+    let shards = try CorpusWalker.shards(in: [corpus])
+    #expect(shards.count == 6)
+    var parts: [String] = []
+    for (k, shard) in shards.enumerated() {
+      let part = dir.file("parts/\(k)")
+      _ = try CountPipeline.run(Self.request(shard.path, part, dictionary: dictionary))
+      parts.append(part)
+    }
+    let reference = try Self.tableFiles(dir.file("one"))
+    func merge(_ inputs: [String], _ output: String, fanIn: Int = TableMerger.defaultFanIn) throws {
+      try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+      _ = try TableMerger.merge(
+        inputs, into: output, fanIn: fanIn, toolVersion: "test", createdAt: "")
+    }
+    // All at once, in any order, as a tree, and in groups merged again.
+    try merge(parts.reversed(), dir.file("all"))
+    try merge(parts, dir.file("tree"), fanIn: 2)
+    try merge([parts[4], parts[0], parts[2]], dir.file("g1"))
+    try merge([parts[5], parts[3]], dir.file("g2"))
+    try merge([dir.file("g2"), parts[1], dir.file("g1")], dir.file("groups"))
+    for output in ["all", "tree", "groups"] {
+      #expect(try Self.tableFiles(dir.file(output)) == reference, "\(output)")
+      var manifest = try Self.essentials(dir.file(output))
+      manifest.toolVersion = TailscanVersion.current
+      #expect(manifest == (try Self.essentials(dir.file("one"))), "\(output)")
+    }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file("tree")).allSatisfy { !$0.hasPrefix(".") })
+  }
+
+  @Test func mergeRefusesTablesThatCannotBeAddedUp() throws {
+    let dir = try TemporaryDirectory()
+    let corpus = try Self.corpus(in: dir)
+    let shards = try CorpusWalker.shards(in: [corpus])
+    func count(_ shard: Int, _ name: String, _ edit: (inout CountRequest) -> Void = { _ in }) throws
+      -> String
+    {
+      var request = CountRequest(inputs: [shards[shard].path], output: dir.file(name))
+      edit(&request)
+      _ = try CountPipeline.run(request)
+      return dir.file(name)
+    }
+    let a = try count(0, "a")
+    let b = try count(1, "b") { $0.maxOrder = 3 }
+    let c = try count(1, "c") { $0.numbers = NumberRules() }
+    let d = try count(1, "d") { $0.tokenizer = .words(lowercase: true) }
+    let again = try count(0, "again")
+    try FileManager.default.createDirectory(atPath: dir.file("out"), withIntermediateDirectories: true)
+    func refusal(_ inputs: [String]) -> String? {
+      do {
+        _ = try TableMerger.merge(inputs, into: dir.file("out"), toolVersion: "t", createdAt: "")
+        return nil
+      } catch {
+        return "\(error)"
+      }
+    }
+    #expect(refusal([a, b])?.contains("n-gram orders differ") == true)
+    #expect(refusal([a, c])?.contains("number-term rules differ") == true)
+    #expect(refusal([a, d])?.contains("tokenizers differ") == true)
+    #expect(refusal([a, again])?.contains("counted in both") == true)
+  }
+
+  @Test func resumeRefusesOtherSettingsAndForceStartsOver() throws {
+    let dir = try TemporaryDirectory()
+    let corpus = try Self.corpus(in: dir)
+    try Data("{\"text\": \"cut".utf8).write(to: URL(fileURLWithPath: "\(corpus)/zz.jsonl"))
+    var request = CountRequest(inputs: [corpus], output: dir.file("out"))
+    request.jobs = 2
+    request.checkpointSeconds = 0
+    #expect(throws: CountError.self) { try CountPipeline.run(request) }
+    var other = request
+    other.resume = true
+    other.maxOrder = 3
+    #expect {
+      try CountPipeline.run(other)
+    } throws: { error in
+      "\(error)".contains("n-gram orders differ")
+    }
+    // Fixed, the count goes on from where it stopped.
+    try Data("{\"text\": \"cut\"}\n".utf8).write(to: URL(fileURLWithPath: "\(corpus)/zz.jsonl"))
+    var resumed = request
+    resumed.resume = true
+    let summary = try CountPipeline.run(resumed)
+    #expect(summary.resumedShards >= 1)
+    _ = try CountPipeline.run(CountRequest(inputs: [corpus], output: dir.file("one")))
+    #expect(try Self.tableFiles(dir.file("out")) == Self.tableFiles(dir.file("one")))
+    #expect(try Self.essentials(dir.file("out")).totals == Self.essentials(dir.file("one")).totals)
+    // Finished: nothing to resume.
+    #expect(throws: CountError.nothingToResume(output: dir.file("out"))) {
+      try CountPipeline.run(resumed)
+    }
+  }
+}
