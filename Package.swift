@@ -14,9 +14,12 @@ let package = Package(
       providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
     // A header-only module for the one compiler builtin Swift lacks: prefetch.
     .systemLibrary(name: "CPrefetch"),
+    // A header-only module declaring libzstd's stream buffer structs. Nothing is linked:
+    // libzstd is loaded at run time (dlopen), and only when a zstd shard is read.
+    .systemLibrary(name: "CZstd"),
 
     // Libraries, leaves first. Unsafe code lives only in TailscanIO and TailscanStore.
-    .target(name: "TailscanIO", dependencies: ["CZlib"]),
+    .target(name: "TailscanIO", dependencies: ["CZlib", "CZstd"]),
     .target(name: "TailscanText"),
     .target(name: "TailscanStore", dependencies: ["TailscanIO", "TailscanText", "CPrefetch"]),
     .target(name: "TailscanCount", dependencies: ["TailscanIO", "TailscanText", "TailscanStore"]),

@@ -20,7 +20,9 @@ import sys
 import time
 import uuid
 
-SHARD_SUFFIXES = (".json.gz", ".jsonl.gz", ".jsonl", ".json", ".txt.gz", ".txt", ".gz")
+# CorpusWalker.suffixes
+SHARD_SUFFIXES = (".json.gz", ".jsonl.gz", ".json.zst", ".jsonl.zst", ".jsonl", ".json", ".txt.gz",
+                  ".txt.zst", ".txt", ".gz", ".zst")
 
 
 def list_shards(corpus):

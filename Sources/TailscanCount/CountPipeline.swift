@@ -133,7 +133,8 @@ public enum CountPipeline {
     let runs = try RunJournal.runs(in: work)
     let directory = try OutputDirectory(path: output, overwrite: request.overwrite || request.resume)
     var manifest = try TableMerger.merge(
-      runs, into: directory.temporaryPath, allowSplitShards: true,
+      runs, into: directory.temporaryPath, allowSplitShards: true, consume: true,
+      threads: request.jobs, minimumPart: request.mergePart,
       toolVersion: TailscanVersion.current,
       createdAt: ISO8601DateFormatter().string(from: Date()))
     if let dictionary {
@@ -152,7 +153,9 @@ public enum CountPipeline {
     return CountSummary(
       output: output, shards: shards.count, totals: manifest.totals, tables: manifest.tables,
       elapsedSeconds: Syscalls.monotonicSeconds() - start, warnings: manifest.warnings,
-      resumedShards: shards.count - tasks.count, partlyResumedShards: tasks.filter { $0.skipLines > 0 }.count)
+      resumedShards: shards.count - tasks.count,
+      partlyResumedShards: tasks.filter { $0.skipLines > 0 }.count, jobs: jobs,
+      runs: finalState.runs, runBytes: finalState.runBytes)
   }
 }
 
@@ -234,6 +237,9 @@ final class SharedProgress: Sendable {
     var current: [(Int, Int, Int)]
     var error: (any Error)?
     var warnings: [String] = []
+    /// Runs written, and their bytes (temporary space, removed at the end).
+    var runs = 0
+    var runBytes = 0
 
     var bytesRead: Int { bytesDone + current.reduce(0) { $0 + $1.0 } }
     var uncompressedBytes: Int { uncompressedDone + current.reduce(0) { $0 + $1.1 } }
@@ -349,7 +355,7 @@ struct Worker: ~Copyable {
     var reader = try ShardReader(
       path: shard.path, chunkSize: request.chunkSize, maxLineBytes: request.maxLineBytes)
     var extractor = TextExtractor(format: shard.isJSONL ? .jsonl(field: request.textField) : .plain)
-    let compression = reader.isGzip ? "gzip" : "none"
+    let compression = reader.compression.rawValue
     func newSegment() -> Manifest.Input {
       Manifest.Input(
         path: shard.path, bytes: shard.size, modificationTime: shard.modificationTime,
@@ -478,5 +484,10 @@ struct Worker: ~Copyable {
       skipped: skipped, warnings: warnings)
     try RunJournal.commit(
       run: temporary, as: "\(context.work)/\(name)", manifest: manifest, complete: complete)
+    let bytes = tables.reduce(0) { $0 + $1.bytes }
+    context.shared.state.withLock {
+      $0.runs += 1
+      $0.runBytes += bytes
+    }
   }
 }

@@ -31,6 +31,8 @@ public struct CountRequest: Sendable {
   /// Write a run whenever a worker's counts hold this many bytes (tests use tiny ones, to split
   /// shards into many runs); nil derives it from `memoryBudget`.
   public var spillThreshold: Int?
+  /// The least records a thread merges of a table at the end (tests use tiny ones).
+  public var mergePart = 1 << 20
 
   public init(
     inputs: [String], output: String, maxOrder: Int = 2, tokenizer: Tokenizer = .whitespace,
@@ -98,6 +100,10 @@ public struct CountSummary: Sendable {
   /// With `resume`: shards an earlier run had counted whole, or in part.
   public var resumedShards = 0
   public var partlyResumedShards = 0
+  /// Workers, and the runs they wrote (merged into the output, then removed) with their bytes.
+  public var jobs = 1
+  public var runs = 0
+  public var runBytes = 0
 }
 
 /// The version written into manifests.

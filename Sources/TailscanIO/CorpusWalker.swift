@@ -1,14 +1,17 @@
 /// Finds corpus shards under the given paths, sorted by path so document ids are stable.
 public enum CorpusWalker {
   /// File name endings read as corpus shards.
-  public static let suffixes = [".json.gz", ".jsonl.gz", ".jsonl", ".json", ".txt.gz", ".txt", ".gz"]
+  public static let suffixes = [
+    ".json.gz", ".jsonl.gz", ".json.zst", ".jsonl.zst", ".jsonl", ".json", ".txt.gz", ".txt.zst",
+    ".txt", ".gz", ".zst",
+  ]
 
   /// One shard found.
   public struct Shard: Sendable, Equatable {
     public var path: String
     public var size: Int
     public var modificationTime: Int
-    /// Whether lines are JSON objects (`.json`, `.jsonl`, with or without `.gz`).
+    /// Whether lines are JSON objects (`.json`, `.jsonl`, with or without `.gz` or `.zst`).
     public var isJSONL: Bool
   }
 
@@ -46,7 +49,11 @@ public enum CorpusWalker {
   /// Whether a file name says JSON lines.
   public static func isJSONLName(_ path: String) -> Bool {
     var name = path
-    if name.hasSuffix(".gz") { name.removeLast(3) }
+    if name.hasSuffix(".gz") {
+      name.removeLast(3)
+    } else if name.hasSuffix(".zst") {
+      name.removeLast(4)
+    }
     return name.hasSuffix(".jsonl") || name.hasSuffix(".json")
   }
 

@@ -16,6 +16,20 @@ package struct FileWriter: ~Copyable {
     unsafe buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
   }
 
+  /// Opens an existing file to append to it.
+  package init(appendingTo path: String) throws(IOError) {
+    let fd = try Syscalls.openForAppending(path)
+    do {
+      offset = try Syscalls.seekToEnd(fd, path: path)
+    } catch {
+      Syscalls.close(fd)
+      throw error
+    }
+    self.path = path
+    self.fd = fd
+    unsafe buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+  }
+
   deinit {
     if !closed { Syscalls.close(fd) }
     unsafe buffer.deallocate()
@@ -84,6 +98,13 @@ package struct FileWriter: ~Copyable {
     while offset % alignment != 0 { try write(UInt8(0)) }
   }
 
+  /// Flushes and closes, without waiting for the disk (a scratch file).
+  package consuming func closeWithoutSync() throws {
+    try flush()
+    closed = true
+    try Syscalls.closeAfterWriting(fd, path: path)
+  }
+
   /// Flushes, syncs to disk and closes.
   package consuming func close() throws {
     try flush()
@@ -126,10 +147,14 @@ package final class MappedFile: @unchecked Sendable {
   /// Lets the kernel drop the pages of `[0, offset)` from this process's memory (a sequential
   /// reader calls it behind itself, so reading a large file does not grow the resident set).
   /// The pages stay in the page cache; reading them again faults them back in.
-  package func release(before offset: Int) {
+  package func release(before offset: Int) { release(from: 0, to: offset) }
+
+  /// Lets the kernel drop the whole pages within `[start, end)` (see `release(before:)`).
+  package func release(from start: Int, to end: Int) {
     guard let base = unsafe base else { return }
     let page = 1 << 12
-    let end = min(offset, size) & ~(page - 1)
-    if end > 0 { unsafe Syscalls.dropPages(base, count: end) }
+    let first = (max(0, start) + page - 1) & ~(page - 1)
+    let last = min(end, size) & ~(page - 1)
+    if last > first { unsafe Syscalls.dropPages(base + first, count: last - first) }
   }
 }

@@ -9,6 +9,9 @@ public enum IOError: Error, Sendable, Equatable {
   case corruptGzip(path: String, offset: Int, message: String)
   case truncatedGzip(path: String, offset: Int)
   case trailingGarbage(path: String, offset: Int)
+  case corruptZstd(path: String, offset: Int, message: String)
+  case truncatedZstd(path: String, offset: Int)
+  case zstdUnavailable(path: String, reason: String)
   case lineTooLong(path: String, line: Int, limit: Int)
   case outputExists(path: String)
   case refuseToReplace(path: String)
@@ -33,8 +36,18 @@ extension IOError: CustomStringConvertible {
       "'\(path)' is truncated: the gzip stream ends at compressed byte \(offset) in the middle "
         + "of a member; the download or copy was probably cut short, so fetch the shard again"
     case .trailingGarbage(let path, let offset):
-      "'\(path)' has data that is not gzip after the last complete member, at compressed byte "
-        + "\(offset); the file may be damaged or two formats were concatenated"
+      "'\(path)' has data that does not start another gzip member or zstd frame after the last "
+        + "complete one, at compressed byte \(offset); the file may be damaged or two formats "
+        + "were concatenated"
+    case .corruptZstd(let path, let offset, let message):
+      "'\(path)' is corrupt at compressed byte \(offset) (zstd: \(message)); "
+        + "re-download or regenerate the shard, or leave it out of the input"
+    case .truncatedZstd(let path, let offset):
+      "'\(path)' is truncated: the zstd stream ends at compressed byte \(offset) in the middle "
+        + "of a frame; the download or copy was probably cut short, so fetch the shard again"
+    case .zstdUnavailable(let path, let reason):
+      "'\(path)' is zstd-compressed, but libzstd could not be loaded (\(reason)); install it "
+        + "('apt-get install libzstd1' on Debian and Ubuntu, 'brew install zstd' on macOS)"
     case .lineTooLong(let path, let line, let limit):
       "'\(path)':\(line) is longer than \(limit) bytes; raise '--max-line-bytes' if this is "
         + "a real document"

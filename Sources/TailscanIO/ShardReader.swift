@@ -1,4 +1,4 @@
-/// Reads one corpus shard (plain or gzip, detected from its first bytes) line by line.
+/// Reads one corpus shard (plain, gzip or zstd, detected from its first bytes) line by line.
 ///
 /// Memory is one decompression buffer plus the longest line, whatever the shard size. Lines are
 /// handed out as spans into the buffer, without their `\n` (and without a `\r` before it).
@@ -8,8 +8,8 @@ public struct ShardReader: ~Copyable {
   public let path: String
   /// The size of the file on disk.
   public let fileSize: Int
-  /// Whether the file is gzip-compressed.
-  public let isGzip: Bool
+  /// How the file is compressed.
+  public let compression: Compression
   private let fd: Int32
   private var source: Decompressor
   private var buffer: UnsafeMutableRawPointer
@@ -28,12 +28,10 @@ public struct ShardReader: ~Copyable {
     let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity + 8, alignment: 16)
     let source: Decompressor
     do {
-      // Sniff the gzip magic (1f 8b): no valid UTF-8 text starts with it.
-      let sniffed = try unsafe Syscalls.readAt(fd, into: buffer, count: 2, offset: 0, path: path)
-      let gzip =
-        unsafe sniffed == 2 && buffer.load(as: UInt8.self) == 0x1f
-        && buffer.load(fromByteOffset: 1, as: UInt8.self) == 0x8b
-      source = try Decompressor(fd: fd, path: path, gzip: gzip)
+      // Sniff the gzip or zstd magic: no valid UTF-8 text starts with either.
+      let sniffed = try unsafe Syscalls.readAt(fd, into: buffer, count: 4, offset: 0, path: path)
+      let prefix = (0..<sniffed).map { unsafe buffer.load(fromByteOffset: $0, as: UInt8.self) }
+      source = try Decompressor(fd: fd, path: path, compression: Compression.detect(prefix))
     } catch {
       Syscalls.close(fd)
       unsafe buffer.deallocate()
@@ -45,7 +43,7 @@ public struct ShardReader: ~Copyable {
     self.maxLineBytes = maxLineBytes
     self.capacity = capacity
     unsafe self.buffer = buffer
-    isGzip = source.isGzip
+    compression = source.compression
     self.source = source
   }
 

@@ -39,6 +39,26 @@ package enum Syscalls {
     }
   }
 
+  /// Opens an existing file for writing at its end (not `O_APPEND`, so that `pwrite` still
+  /// writes where it is told). The corresponding C function is `open(2)`.
+  package static func openForAppending(_ path: String) throws(IOError) -> Int32 {
+    while true {
+      let fd = unsafe open(path, O_WRONLY | O_CLOEXEC)
+      if fd >= 0 { return fd }
+      let code = errno
+      if code == EINTR { continue }
+      throw .cannotOpen(path: path, reason: errnoDescription(code))
+    }
+  }
+
+  /// Moves to the end of the file and returns its size. The corresponding C function is
+  /// `lseek(2)`.
+  package static func seekToEnd(_ fd: Int32, path: String) throws(IOError) -> Int {
+    let end = lseek(fd, 0, SEEK_END)
+    if end < 0 { throw .writeFailed(path: path, reason: errnoDescription()) }
+    return Int(end)
+  }
+
   /// Reads up to `count` bytes; returns 0 at end of file. The corresponding C function is `read(2)`.
   package static func read(
     _ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int, path: String
@@ -230,6 +250,23 @@ package enum Syscalls {
   /// Whether a process `pid` is running. The corresponding C function is `kill(2)`.
   package static func processExists(_ pid: Int32) -> Bool {
     kill(pid, 0) == 0 || errno != ESRCH
+  }
+
+  /// Loads the shared library `name` (a file name searched as the dynamic loader does, or a
+  /// path), or returns `nil` and sets `failure` to the loader's message. A library loaded once
+  /// stays loaded. The corresponding C functions are `dlopen(3)` and `dlerror(3)`.
+  package static func openLibrary(_ name: String, failure: inout String) -> UnsafeMutableRawPointer? {
+    if let handle = unsafe dlopen(name, RTLD_NOW | RTLD_LOCAL) { return unsafe handle }
+    failure = unsafe dlerror().map { unsafe String(cString: $0) } ?? "cannot load '\(name)'"
+    return nil
+  }
+
+  /// The address of `symbol` in a library from `openLibrary`, or `nil` when it has none.
+  /// The corresponding C function is `dlsym(3)`.
+  package static func symbol(_ symbol: String, in library: UnsafeMutableRawPointer)
+    -> UnsafeMutableRawPointer?
+  {
+    unsafe dlsym(library, symbol)
   }
 
   /// The process id, used to name temporary outputs.

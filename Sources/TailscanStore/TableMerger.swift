@@ -22,10 +22,15 @@ public enum TableMerger {
   ///   - allowSplitShards: whether one shard may appear in several inputs (parts of a shard
   ///     counted apart, as `count` does under a memory budget); otherwise that is refused,
   ///     since it would count the shard twice.
+  ///   - consume: the inputs may be moved from (a single input's files are then renamed, not
+  ///     copied).
+  ///   - threads: threads that merge each n-gram table, each a part of at least `minimumPart`
+  ///     records (tests use tiny parts).
   ///   - createdAt: the manifest's time stamp.
   public static func merge(
     _ directories: [String], into output: String, allowSplitShards: Bool = false,
-    fanIn: Int = defaultFanIn, toolVersion: String, createdAt: String
+    fanIn: Int = defaultFanIn, consume: Bool = false, threads: Int = 1, minimumPart: Int = 1 << 20, toolVersion: String,
+    createdAt: String
   ) throws -> Manifest {
     precondition(fanIn >= 2)
     guard !directories.isEmpty else {
@@ -45,7 +50,8 @@ public enum TableMerger {
         try Syscalls.makeDirectory(directory)
         _ = try mergeOnce(
           group, manifests: try group.map { try Manifest.read(directory: $0) },
-          settings: settings, into: directory, toolVersion: toolVersion, createdAt: createdAt)
+          settings: settings, into: directory, threads: threads, minimumPart: minimumPart, toolVersion: toolVersion,
+          createdAt: createdAt)
         if level > 0 { for d in group { Syscalls.removeTree(d) } }
         next.append(directory)
       }
@@ -54,7 +60,8 @@ public enum TableMerger {
     }
     let manifest = try mergeOnce(
       inputs, manifests: try inputs.map { try Manifest.read(directory: $0) }, settings: settings,
-      into: output, toolVersion: toolVersion, createdAt: createdAt)
+      into: output, consume: consume || level > 0, threads: threads, minimumPart: minimumPart, toolVersion: toolVersion,
+      createdAt: createdAt)
     if level > 0 { for d in inputs { Syscalls.removeTree(d) } }
     return manifest
   }
@@ -62,19 +69,29 @@ public enum TableMerger {
   /// One k-way merge of `directories` into `output`.
   static func mergeOnce(
     _ directories: [String], manifests: [Manifest], settings: Manifest.Settings,
-    into output: String, toolVersion: String, createdAt: String
+    into output: String, consume: Bool = false, threads: Int = 1, minimumPart: Int = 1 << 20, toolVersion: String,
+    createdAt: String
   ) throws -> Manifest {
     let (inputs, shardMaps) = mergedInputs(manifests)
     var tables: [TableSummary] = []
-    for family in TableFamily.allCases {
+    let moved = consume && directories.count == 1 && shardMaps[0] == Array(shardMaps[0].indices)
+    if moved {
+      // One input, already what a merge would write: its files move.
+      for name in try Syscalls.directoryEntries(directories[0])
+      where name.hasSuffix(".tsc") || name.hasSuffix(".tsd") {
+        try Syscalls.rename("\(directories[0])/\(name)", to: "\(output)/\(name)")
+      }
+      tables = manifests[0].tables
+    }
+    for family in TableFamily.allCases where !moved {
       let orders = manifests[0].tables.filter { ($0.family ?? .ngrams) == family }.map(\.order)
       guard let maxOrder = orders.max() else { continue }
       tables += try mergeFamily(
         family, maxOrder: maxOrder, directories: directories, into: output,
-        seed: settings.hashSeed)
+        seed: settings.hashSeed, threads: threads, minimumPart: minimumPart)
     }
     if let entities = settings.entities {
-      if entities.keepDocumentIDs {
+      if entities.keepDocumentIDs && !moved {
         try mergePostings(directories, shardMaps: shardMaps, into: output)
       }
       // The same in every input (their hashes agree): the first one's copy.
@@ -226,7 +243,7 @@ public enum TableMerger {
   /// Merges the tables of `family` (orders 1...maxOrder).
   static func mergeFamily(
     _ family: TableFamily, maxOrder: Int, directories: [String], into output: String,
-    seed: UInt64
+    seed: UInt64, threads: Int, minimumPart: Int
   ) throws -> [TableSummary] {
     let vocabularies = try directories.map {
       try TableFile(path: "\($0)/\(CountTableFormat.fileName(family: family, order: 1))")
@@ -249,9 +266,9 @@ public enum TableMerger {
           try TableFile(path: "\($0)/\(CountTableFormat.fileName(family: family, order: order))")
         }
         summaries.append(
-          try mergeNGrams(
-            files, order: order, family: family, remaps: remaps, vocabularySize: merged.count,
-            into: output, seed: seed))
+          try NGramMerge.merge(
+            files, remaps: remaps, order: order, family: family, vocabularySize: merged.count,
+            into: output, seed: seed, threads: threads, minimumPart: minimumPart))
       }
     }
     return summaries
@@ -292,6 +309,7 @@ public enum TableMerger {
         documents &+= d
         remaps[j][cursors[j]] = id
         cursors[j] += 1
+        if cursors[j] & 0xFFF == 0 { files[j].releaseVocabulary(before: cursors[j]) }
         if cursors[j] < files[j].entryCount { heap.replaceTop(j) } else { heap.removeTop() }
       }
       merged.counts.append(count)
@@ -308,62 +326,6 @@ public enum TableMerger {
       if c != 0 { return Int(c) }
     }
     return a.count - b.count
-  }
-
-  /// Merges the n-gram tables `files` of `order` with their ids renumbered by `remaps`.
-  static func mergeNGrams(
-    _ files: [TableFile], order: Int, family: TableFamily, remaps: [[UInt32]],
-    vocabularySize: Int, into output: String, seed: UInt64
-  ) throws -> TableSummary {
-    let words = CountTableFormat.keyWords(order: order)
-    let rw = words + 2
-    // Each input's current record, renumbered: heads[k * rw ..< (k + 1) * rw].
-    var heads = [UInt64](repeating: 0, count: files.count * rw)
-    var cursors = [Int](repeating: 0, count: files.count)
-    func load(_ k: Int) {
-      unsafe files[k].withRecord(cursors[k]) { record in
-        for w in 0..<words {
-          let word = UInt64(littleEndian: unsafe record[w])
-          let hi = UInt64(remaps[k][Int(word >> 32)])
-          let lo = 2 * w + 1 < order ? UInt64(remaps[k][Int(word & 0xFFFF_FFFF)]) : 0
-          heads[k * rw + w] = hi << 32 | lo
-        }
-        heads[k * rw + words] = UInt64(littleEndian: unsafe record[words])
-        heads[k * rw + words + 1] = UInt64(littleEndian: unsafe record[words + 1])
-      }
-    }
-    func less(_ a: Int, _ b: Int) -> Bool {
-      for w in 0..<words where heads[a * rw + w] != heads[b * rw + w] {
-        return heads[a * rw + w] < heads[b * rw + w]
-      }
-      return false
-    }
-    let live = (0..<files.count).filter { files[$0].entryCount > 0 }
-    for k in live { load(k) }
-    var heap = MinHeap(live, less: less)
-    var record = [UInt64](repeating: 0, count: rw)
-    return try unsafe CountTableWriter.writeNGrams(
-      order: order, family: family, vocabularySize: vocabularySize, to: output, seed: seed
-    ) { body in
-      while let k = heap.top {
-        for w in 0..<rw { record[w] = heads[k * rw + w] }
-        record[words] = 0
-        record[words + 1] = 0
-        while let j = heap.top, (0..<words).allSatisfy({ heads[j * rw + $0] == record[$0] }) {
-          record[words] &+= heads[j * rw + words]
-          record[words + 1] &+= heads[j * rw + words + 1]
-          cursors[j] += 1
-          if cursors[j] < files[j].entryCount {
-            if cursors[j] & 0xFFFF == 0 { files[j].releaseBehind(cursors[j]) }
-            load(j)
-            heap.replaceTop(j)
-          } else {
-            heap.removeTop()
-          }
-        }
-        try unsafe record.withUnsafeBufferPointer { try unsafe body($0.baseAddress!) }
-      }
-    }
   }
 
   /// Merges the posting lists: per entity, every input's documents with their shard numbers
@@ -400,7 +362,7 @@ public enum TableMerger {
 
 /// One table file, mapped for a sequential merge.
 @safe
-struct TableFile {
+struct TableFile: Sendable {
   let file: MappedFile
   let header: CountTableFormat.Header
   var entryCount: Int { Int(header.entryCount) }
@@ -428,10 +390,36 @@ struct TableFile {
     )
   }
 
+  /// N-gram entry `e`'s words (entries are 8-byte aligned; valid while the file is open).
+  func record(_ e: Int) -> UnsafePointer<UInt64> {
+    let entry = unsafe file.base! + Int(header.entriesOffset) + e * Int(header.stride)
+    return unsafe entry.assumingMemoryBound(to: UInt64.self)
+  }
+
+  /// The first n-gram entry whose first token id is `id` or more (the table's offsets by first
+  /// token, clamped to the entries).
+  func firstEntry(ofID id: Int) -> Int {
+    let slots = Int(header.indexCount)
+    if id >= slots - 1 || slots == 0 { return entryCount }
+    let at = Int(header.indexOffset) + id * 8
+    let value = UInt64(littleEndian: unsafe file.base!.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+    return min(Int(value), entryCount)
+  }
+
   /// N-gram entry `e` as words (entries are 8-byte aligned).
   func withRecord(_ e: Int, _ body: (UnsafePointer<UInt64>) -> Void) {
     let entry = unsafe file.base! + Int(header.entriesOffset) + e * Int(header.stride)
     unsafe body(entry.assumingMemoryBound(to: UInt64.self))
+  }
+
+  /// Drops the pages of vocabulary entries before `e`, and of their tokens, from memory.
+  func releaseVocabulary(before e: Int) {
+    let entries = Int(header.entriesOffset)
+    file.release(from: entries, to: entries + e * 32)
+    let strings = Int(header.stringsOffset)
+    let entry = unsafe file.base! + entries + e * 32
+    let offset = Int(UInt64(littleEndian: unsafe entry.loadUnaligned(as: UInt64.self)))
+    file.release(from: strings, to: strings + offset)
   }
 
   /// Drops the pages before entry `e` from memory.

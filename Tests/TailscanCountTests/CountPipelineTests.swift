@@ -43,25 +43,44 @@ struct CountPipelineTests {
     return String(decoding: data, as: UTF8.self)
   }
 
-  /// Writes documents as a mix of shards: plain JSONL, multi-member gzip JSONL, gzip text.
-  static func writeCorpus(_ documents: [String], in dir: TemporaryDirectory) throws -> String {
-    let corpus = try dir.makeDirectory("corpus")
+  /// Writes documents as a mix of shards: plain JSONL, multi-member gzip JSONL, gzip text; or,
+  /// with `zstd`, the same text as zstd JSONL, multi-frame zstd JSONL and zstd text.
+  static func writeCorpus(
+    _ documents: [String], in dir: TemporaryDirectory, zstd: Bool = false, name: String = "corpus"
+  ) throws -> String {
+    let corpus = try dir.makeDirectory(name)
     let thirds = stride(from: 0, to: documents.count, by: max(1, documents.count / 3)).map {
       Array(documents[$0..<min($0 + max(1, documents.count / 3), documents.count)])
     }
     var lines0 = try thirds[0].enumerated().map { try jsonLine($1, extra: $0) }
     lines0.insert("", at: min(1, lines0.count))  // a blank line is not a document
-    try GzipFixtures.write(Array((lines0.joined(separator: "\n") + "\n").utf8), to: "\(corpus)/a.jsonl")
+    let a = Array((lines0.joined(separator: "\n") + "\n").utf8)
+    if zstd {
+      try GzipFixtures.write(try ZstdFixtures.zstd(a), to: "\(corpus)/a.jsonl.zst")
+    } else {
+      try GzipFixtures.write(a, to: "\(corpus)/a.jsonl")
+    }
     let lines1 = try (thirds.count > 1 ? thirds[1] : []).enumerated().map { try jsonLine($1, extra: $0) }
     let members = stride(from: 0, to: lines1.count, by: 7).map {
       Array((lines1[$0..<min($0 + 7, lines1.count)].joined(separator: "\n") + "\n").utf8)
     }
-    try GzipFixtures.write(try GzipFixtures.concatenatedMembers(members + [[]]), to: "\(corpus)/b.json.gz")
+    if zstd {
+      try GzipFixtures.write(
+        try ZstdFixtures.concatenatedFrames(members + [[]]), to: "\(corpus)/b.json.zst")
+    } else {
+      try GzipFixtures.write(
+        try GzipFixtures.concatenatedMembers(members + [[]]), to: "\(corpus)/b.json.gz")
+    }
     // Plain text: one document per line, so only documents without line breaks can go there.
     let rest = thirds.count > 2 ? Array(thirds[2...].joined()) : []
     let plain = rest.map { $0.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ") }
       .filter { !Reference.split($0).isEmpty }
-    try GzipFixtures.write(try GzipFixtures.gzip(plain.joined(separator: "\n")), to: "\(corpus)/c.txt.gz")
+    let c = Array(plain.joined(separator: "\n").utf8)
+    if zstd {
+      try GzipFixtures.write(try ZstdFixtures.zstd(c), to: "\(corpus)/c.txt.zst")
+    } else {
+      try GzipFixtures.write(try GzipFixtures.gzip(c), to: "\(corpus)/c.txt.gz")
+    }
     return corpus
   }
 
@@ -94,6 +113,38 @@ struct CountPipelineTests {
         #expect(
           try table.counts(of: gram.map { Array($0.utf8) })
             == NGramCounts(count: counts.count, documents: counts.documents), "seed \(seed) \(gram)")
+      }
+    }
+  }
+
+  @Test(
+    "zstd shards count exactly as the same text gzip'd",
+    .enabled(if: ZstdFixtures.testsShouldRun, Comment(rawValue: ZstdFixtures.skipReason)),
+    arguments: [(UInt64(11), 1 << 20), (12, 1), (13, 7), (14, 4096)])
+  func zstdCountsEqualGzip(seed: UInt64, chunkSize: Int) throws {
+    let documents = Self.randomDocuments(seed: seed, count: 60)
+    let dir = try TemporaryDirectory()
+    let gzipCorpus = try Self.writeCorpus(documents, in: dir)
+    let zstdCorpus = try Self.writeCorpus(documents, in: dir, zstd: true, name: "zstd-corpus")
+    for (corpus, output) in [(gzipCorpus, "gzip-counts"), (zstdCorpus, "zstd-counts")] {
+      _ = try CountPipeline.run(
+        CountRequest(
+          inputs: [corpus], output: dir.file(output), maxOrder: 3, chunkSize: chunkSize))
+    }
+    let gzip = try CountTable(directory: dir.file("gzip-counts"))
+    let zstd = try CountTable(directory: dir.file("zstd-counts"))
+    #expect(zstd.manifest.inputs.map(\.compression) == ["zstd", "zstd", "zstd"])
+    #expect(gzip.manifest.inputs.map(\.compression) == ["none", "gzip", "gzip"])
+    var totals = zstd.manifest.totals
+    totals.bytes = gzip.manifest.totals.bytes  // the only figure that may differ
+    #expect(totals == gzip.manifest.totals)
+    #expect(zstd.manifest.tables.map(\.distinct) == gzip.manifest.tables.map(\.distinct))
+    #expect(zstd.manifest.tables.map(\.occurrences) == gzip.manifest.tables.map(\.occurrences))
+    let written = Self.writtenDocuments(documents)
+    for order in 1...3 {
+      for gram in Reference.counts(written.map(Reference.split), order: order).keys {
+        let key = gram.map { Array($0.utf8) }
+        #expect(try zstd.counts(of: key) == gzip.counts(of: key), "seed \(seed) \(gram)")
       }
     }
   }

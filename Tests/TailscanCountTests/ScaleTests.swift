@@ -63,6 +63,7 @@ struct ScaleTests {
     request.jobs = jobs
     request.checkpointSeconds = checkpoint
     request.spillThreshold = spill
+    request.mergePart = 1  // every merge thread gets a part of the tables
     _ = try CountPipeline.run(request)
     #expect(try Self.tableFiles(dir.file("split")) == Self.tableFiles(dir.file("one")))
     #expect(try Self.essentials(dir.file("split")) == Self.essentials(dir.file("one")))
@@ -83,18 +84,23 @@ struct ScaleTests {
       parts.append(part)
     }
     let reference = try Self.tableFiles(dir.file("one"))
-    func merge(_ inputs: [String], _ output: String, fanIn: Int = TableMerger.defaultFanIn) throws {
+    func merge(
+      _ inputs: [String], _ output: String, fanIn: Int = TableMerger.defaultFanIn, threads: Int = 1
+    ) throws {
       try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
       _ = try TableMerger.merge(
-        inputs, into: output, fanIn: fanIn, toolVersion: "test", createdAt: "")
+        inputs, into: output, fanIn: fanIn, threads: threads, minimumPart: 1, toolVersion: "test",
+        createdAt: "")
     }
-    // All at once, in any order, as a tree, and in groups merged again.
+    // All at once, in any order, in parts, as a tree, and in groups merged again.
     try merge(parts.reversed(), dir.file("all"))
+    try merge(parts, dir.file("parts3"), threads: 3)
+    try merge(parts, dir.file("parts16"), threads: 16)
     try merge(parts, dir.file("tree"), fanIn: 2)
     try merge([parts[4], parts[0], parts[2]], dir.file("g1"))
     try merge([parts[5], parts[3]], dir.file("g2"))
     try merge([dir.file("g2"), parts[1], dir.file("g1")], dir.file("groups"))
-    for output in ["all", "tree", "groups"] {
+    for output in ["all", "parts3", "parts16", "tree", "groups"] {
       #expect(try Self.tableFiles(dir.file(output)) == reference, "\(output)")
       var manifest = try Self.essentials(dir.file(output))
       manifest.toolVersion = TailscanVersion.current

@@ -12,6 +12,8 @@ private func makeCorpus() throws -> TemporaryDirectory {
     // Not shards: wrong suffix, hidden, or a temporary output.
     "notes.md", "data.jsonl.bak", ".hidden.jsonl", ".git/objects.jsonl", "b/.partial.jsonl.gz",
     "out.tmp-123/part.jsonl",
+    // zstd shards (and one name that only looks like one).
+    "c/w.jsonl.zst", "q.json.zst", "u.zst", "v.txt.zst", "notes.zstd",
   ]
   for (k, name) in files.enumerated() { try dir.write([UInt8](repeating: 0x61, count: k), to: name) }
   try dir.makeDirectory("empty")
@@ -38,11 +40,14 @@ struct CorpusWalkerTests {
     let shards = try CorpusWalker.shards(in: [dir.path])
     #expect(
       relative(shards, to: dir.path) == [
-        "a.txt", "b/10.jsonl.gz", "b/2.jsonl.gz", "c/deep/x.json", "c/y.txt.gz", "link.jsonl",
-        "m.jsonl", "n.json.gz", "z.gz",
+        "a.txt", "b/10.jsonl.gz", "b/2.jsonl.gz", "c/deep/x.json", "c/w.jsonl.zst", "c/y.txt.gz",
+        "link.jsonl", "m.jsonl", "n.json.gz", "q.json.zst", "u.zst", "v.txt.zst", "z.gz",
       ])
     #expect(shards.map(\.path) == shards.map(\.path).sorted())
-    #expect(shards.map(\.isJSONL) == [false, true, true, true, false, true, true, true, false])
+    #expect(
+      shards.map(\.isJSONL) == [
+        false, true, true, true, true, false, true, true, true, true, false, false, false,
+      ])
     let aText = try #require(shards.first)
     #expect(aText.size == 2)  // "a.txt" was written with 2 bytes
   }
@@ -59,7 +64,10 @@ struct CorpusWalkerTests {
     let dir = try makeCorpus()
     let shards = try CorpusWalker.shards(in: [dir.path], excluding: [dir.file("c") + "/", dir.file("a.txt")])
     #expect(
-      relative(shards, to: dir.path) == ["b/10.jsonl.gz", "b/2.jsonl.gz", "link.jsonl", "m.jsonl", "n.json.gz", "z.gz"])
+      relative(shards, to: dir.path) == [
+        "b/10.jsonl.gz", "b/2.jsonl.gz", "link.jsonl", "m.jsonl", "n.json.gz", "q.json.zst", "u.zst",
+        "v.txt.zst", "z.gz",
+      ])
   }
 
   @Test("a missing path is .notFound")
@@ -79,6 +87,8 @@ struct CorpusWalkerTests {
   @Test("isJSONLName", arguments: [
     ("a.jsonl", true), ("a.json", true), ("a.jsonl.gz", true), ("a.json.gz", true),
     ("a.txt", false), ("a.txt.gz", false), ("a.gz", false), ("jsonl", false),
+    ("a.jsonl.zst", true), ("a.json.zst", true), ("a.txt.zst", false), ("a.zst", false),
+    ("a.jsonl.gz.zst", false),
   ])
   func jsonlNames(name: String, isJSONL: Bool) {
     #expect(CorpusWalker.isJSONLName(name) == isJSONL)

@@ -4,10 +4,13 @@ import Testing
 
 /// Decodes `path` with `Decompressor` reading `inputCapacity` compressed bytes at a time and
 /// producing at most `outputCount` bytes per call.
-private func decompress(_ path: String, inputCapacity: Int, outputCount: Int) throws -> [UInt8] {
+func decompress(
+  _ path: String, compression: Compression = .gzip, inputCapacity: Int, outputCount: Int
+) throws -> [UInt8] {
   let fd = try Syscalls.openForReading(path)
   defer { Syscalls.close(fd) }
-  var decompressor = try Decompressor(fd: fd, path: path, gzip: true, inputCapacity: inputCapacity)
+  var decompressor = try Decompressor(
+    fd: fd, path: path, compression: compression, inputCapacity: inputCapacity)
   var result: [UInt8] = []
   var chunk = [UInt8](repeating: 0, count: outputCount)
   while true {

@@ -31,8 +31,8 @@ struct ShardReaderTests {
     let dir = try TemporaryDirectory()
     let path = try dir.write(gz, to: "shard.jsonl.gz")
     var reader = try ShardReader(path: path, chunkSize: chunkSize)
-    let (isGzip, fileSize) = (reader.isGzip, reader.fileSize)
-    #expect(isGzip)
+    let (compression, fileSize) = (reader.compression, reader.fileSize)
+    #expect(compression == .gzip)
     #expect(fileSize == gz.count)
     var lines: [[UInt8]] = []
     try reader.forEachLine { line, _ in lines.append(bytes(of: line)) }
@@ -47,8 +47,8 @@ struct ShardReaderTests {
     let dir = try TemporaryDirectory()
     let path = try dir.write(joinedText, to: "shard.txt")
     var reader = try ShardReader(path: path, chunkSize: chunkSize)
-    let isGzip = reader.isGzip
-    #expect(!isGzip)
+    let compression = reader.compression
+    #expect(compression == .none)
     var lines: [[UInt8]] = []
     try reader.forEachLine { line, _ in lines.append(bytes(of: line)) }
     #expect(strings(lines) == strings(expectedLines(joinedText)), "chunk size \(chunkSize)")

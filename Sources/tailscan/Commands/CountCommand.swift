@@ -10,7 +10,7 @@ extension Tailscan {
     static let configuration = CommandConfiguration(
       abstract: "Count n-grams, number terms and entities in a corpus of JSONL or text shards.",
       discussion: """
-        Reads *.json.gz, *.jsonl.gz, *.jsonl, *.json, *.txt.gz, *.txt and *.gz files (directories are walked recursively, in path order; hidden files and earlier table directories are skipped). A document is one line: the '--text-field' string of a JSON object, or the line itself for text files (*.gz alone is text). gzip files may have several members.
+        Reads *.json.gz, *.jsonl.gz, *.json.zst, *.jsonl.zst, *.jsonl, *.json, *.txt.gz, *.txt.zst, *.txt, *.gz and *.zst files (directories are walked recursively, in path order; hidden files and earlier table directories are skipped). A document is one line: the '--text-field' string of a JSON object, or the line itself for text files (*.gz and *.zst alone are text). Compression is detected from the content: gzip files may have several members, zstd files several frames; zstd is read through libzstd, loaded at run time (Debian: libzstd1).
 
         Writes one memory-mapped table per order and manifest.json into the output directory, atomically. '--force' replaces only an earlier table directory (or an empty one), never anything else.
 
@@ -212,7 +212,13 @@ extension Tailscan {
         Diagnostics.note(
           "counted \(t.documents) documents, \(t.tokens) tokens from \(summary.shards) shard(s) "
             + "(\(Diagnostics.formatBytes(t.uncompressedBytes)) uncompressed) in "
-            + String(format: "%.2f s (%.1f MB/s)", summary.elapsedSeconds, rate))
+            + String(format: "%.2f s (%.1f MB/s)", summary.elapsedSeconds, rate)
+            + " with \(summary.jobs) job(s)")
+        if summary.runs > 1 {
+          Diagnostics.note(
+            "merged \(summary.runs) runs (\(Diagnostics.formatBytes(summary.runBytes)) of "
+              + "temporary space in \(CountPipeline.workDirectory(for: summary.output)), removed)")
+        }
       }
       // Data on standard output: one line per order.
       for table in summary.tables {

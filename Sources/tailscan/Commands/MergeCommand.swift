@@ -22,6 +22,11 @@ extension Tailscan {
     @Option(name: .shortAndLong, help: "Output directory for the merged tables.")
     var output: String
 
+    @Option(
+      name: [.customShort("j"), .long],
+      help: ArgumentHelp("Threads that merge (default: all cores).", valueName: "n"))
+    var jobs = Tailscan.Count.defaultJobs
+
     @Flag(name: .shortAndLong, help: "Replace an existing output directory.")
     var force = false
 
@@ -30,6 +35,9 @@ extension Tailscan {
 
     func validate() throws {
       guard !inputs.isEmpty else { throw ValidationError("give the table directories to merge") }
+      guard (1...1024).contains(jobs) else {
+        throw ValidationError("'--jobs' must be from 1 to 1024, not \(jobs)")
+      }
       for input in inputs where (try? Syscalls.status(input)) == nil {
         throw ValidationError("'\(input)' does not exist; check the path")
       }
@@ -39,7 +47,7 @@ extension Tailscan {
       let start = Syscalls.monotonicSeconds()
       let directory = try OutputDirectory(path: output, overwrite: force)
       let manifest = try TableMerger.merge(
-        inputs, into: directory.temporaryPath, toolVersion: TailscanVersion.current,
+        inputs, into: directory.temporaryPath, threads: jobs, toolVersion: TailscanVersion.current,
         createdAt: ISO8601DateFormatter().string(from: Date()))
       let path = directory.path
       try directory.commit()
