@@ -116,6 +116,10 @@ public enum CountPipeline {
     }
     let finalState = shared.snapshot()
     if let error = finalState.error {
+      // What the other workers finished is kept for '--resume'.
+      if !finalState.finals.isEmpty {
+        try? writeFinalRun(finalState.finals, context: context, threads: 1)
+      }
       throw error
     }
 
@@ -130,6 +134,10 @@ public enum CountPipeline {
           writing: !finished))
     }
     report(finished: false)
+    // The workers' last counts, merged in memory into one run.
+    if !finalState.finals.isEmpty {
+      try writeFinalRun(finalState.finals, context: context, threads: request.jobs)
+    }
     let runs = try RunJournal.runs(in: work)
     let directory = try OutputDirectory(path: output, overwrite: request.overwrite || request.resume)
     var manifest = try TableMerger.merge(
@@ -157,6 +165,51 @@ public enum CountPipeline {
       partlyResumedShards: tasks.filter { $0.skipLines > 0 }.count, jobs: jobs,
       runs: finalState.runs, runBytes: finalState.runBytes)
   }
+}
+
+extension CountPipeline {
+  /// Writes the counts the workers handed over at the end as one run.
+  static func writeFinalRun(_ finals: [FinalCounts], context: WorkerContext, threads: Int) throws {
+    let (inputs, shardMaps) = TableMerger.mergedInputs(finals.map(\.inputs))
+    let name = "run-\(context.runID)-final"
+    let temporary = "\(context.work)/.\(name).tmp"
+    Syscalls.removeTree(temporary)
+    try Syscalls.makeDirectory(temporary)
+    let tables = try Counters.write(
+      finals.map(\.parts), shardMaps: shardMaps.map { Optional($0) }, to: temporary,
+      threads: threads, minimumPart: context.request.mergePart)
+    var totals = Manifest.Totals()
+    for input in inputs { totals.add(input) }
+    totals.emptyFiles = inputs.filter { $0.bytes == 0 }.count
+    totals.replacedSurrogates = finals.reduce(0) { $0 + $1.replacedSurrogates }
+    var warnings: [String] = []
+    for warning in finals.flatMap(\.warnings) where !warnings.contains(warning) {
+      warnings.append(warning)
+    }
+    let manifest = Manifest(
+      toolVersion: TailscanVersion.current, createdAt: ISO8601DateFormatter().string(from: Date()),
+      settings: context.settings, totals: totals, tables: tables, inputs: inputs,
+      skipped: Array(finals.flatMap(\.skipped).sorted { ($0.path, $0.line) < ($1.path, $1.line) }
+        .prefix(Manifest.listedSkips)),
+      warnings: warnings)
+    try RunJournal.commit(
+      run: temporary, as: "\(context.work)/\(name)", manifest: manifest,
+      complete: finals.flatMap(\.complete))
+    context.shared.state.withLock {
+      $0.runs += 1
+      $0.runBytes += tables.reduce(0) { $0 + $1.bytes }
+    }
+  }
+}
+
+/// What a worker counted since its last run, sorted, handed over at the end.
+struct FinalCounts: Sendable {
+  var parts: Counters.Parts
+  var inputs: [Manifest.Input]
+  var complete: [String]
+  var skipped: [Manifest.SkippedLine]
+  var warnings: [String]
+  var replacedSurrogates: Int
 }
 
 /// One shard to count, from the line after `skipLines` (lines an earlier run counted).
@@ -237,6 +290,8 @@ final class SharedProgress: Sendable {
     var current: [(Int, Int, Int)]
     var error: (any Error)?
     var warnings: [String] = []
+    /// The workers' counts since their last run, handed over at the end.
+    var finals: [FinalCounts] = []
     /// Runs written, and their bytes (temporary space, removed at the end).
     var runs = 0
     var runBytes = 0
@@ -329,7 +384,7 @@ struct Worker: ~Copyable {
         let now = Syscalls.monotonicSeconds()
         if now - lastSpill >= context.request.checkpointSeconds { try spill() }
       }
-      try spill()
+      try handOver()
     } catch is Stopped {
       // Another worker failed: keep what was counted (a shard cut short resumes at its line).
       try? spill()
@@ -450,6 +505,18 @@ struct Worker: ~Copyable {
       $0.uncompressedDone += reader.uncompressedBytes
       $0.documentsDone += documents
     }
+  }
+
+  /// Hands what has been counted since the last run, sorted, to the thread that merges.
+  private mutating func handOver() throws {
+    guard !inputs.isEmpty, !context.shared.stopped.load(ordering: .relaxed) else {
+      return try spill()
+    }
+    let final = FinalCounts(
+      parts: try counters.parts(), inputs: inputs, complete: complete, skipped: skipped,
+      warnings: warnings, replacedSurrogates: replacedSurrogates)
+    inputs = []
+    context.shared.state.withLock { $0.finals.append(final) }
   }
 
   /// Writes what has been counted as a run (atomically) and starts afresh.

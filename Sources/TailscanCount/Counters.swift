@@ -104,6 +104,46 @@ struct Counters: ~Copyable {
     if hasEntities { try entities!.endDocument() }
   }
 
+  /// Everything counted, sorted, to be written alone or merged with other counters' (the
+  /// workers of a count); the counters take no more documents.
+  struct Parts: Sendable {
+    var ngrams: TableParts?
+    var numbers: TableParts?
+    var entities: EntityCounter.Parts?
+  }
+
+  mutating func parts() throws -> Parts {
+    Parts(
+      ngrams: nGramTokenizer != nil ? try ngrams.tableParts() : nil,
+      numbers: try numbers?.tableParts(), entities: try entities?.tableParts())
+  }
+
+  /// Writes the tables of `parts` merged into `directory`; `shardMaps[p]` renumbers the shards
+  /// of part p's document ids.
+  static func write(
+    _ parts: [Parts], shardMaps: [[Int]?], to directory: String, threads: Int,
+    minimumPart: Int = 1 << 20
+  ) throws -> [TableSummary] {
+    let seed = NGramCounter.defaultSeed
+    var tables: [TableSummary] = []
+    if parts[0].ngrams != nil {
+      tables += try CountTableWriter.write(
+        parts.map { $0.ngrams! }, to: directory, seed: seed, threads: threads,
+        minimumPart: minimumPart)
+    }
+    if parts[0].numbers != nil {
+      tables += try CountTableWriter.write(
+        parts.map { $0.numbers! }, to: directory, seed: seed, threads: threads,
+        minimumPart: minimumPart)
+    }
+    if parts[0].entities != nil {
+      tables += try EntityCounter.write(
+        parts.map { $0.entities! }, shardMaps: shardMaps, to: directory, seed: seed,
+        threads: threads, minimumPart: minimumPart)
+    }
+    return tables
+  }
+
   /// Writes every table into `directory`.
   mutating func writeTables(to directory: String) throws -> [TableSummary] {
     var tables = nGramTokenizer != nil ? try ngrams.writeTables(to: directory) : []

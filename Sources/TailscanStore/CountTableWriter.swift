@@ -18,33 +18,26 @@ extension NGramCounter {
   /// written. Entries are sorted (tokens by bytes, n-grams by their tokens), so the files do not
   /// depend on the order in which documents were counted.
   public mutating func writeTables(to directory: String) throws -> [TableSummary] {
+    try CountTableWriter.write([tableParts()], to: directory, seed: vocabulary.seed, threads: 1)
+  }
+
+  /// The tables, sorted, to be written alone or merged with other counters' (see `TableParts`).
+  /// The counter takes no more documents.
+  package mutating func tableParts() throws -> TableParts {
     try endDocument()
-    let seed = vocabulary.seed
-    let sortedIDs = vocabulary.idsSortedByBytes()
-    var rank = [UInt32](repeating: 0, count: sortedIDs.count)
-    for (newID, oldID) in sortedIDs.enumerated() { rank[Int(oldID)] = UInt32(newID) }
     let vocabulary = self.vocabulary
-    var summaries = [
-      try unsafe CountTableWriter.writeVocabulary(
-        family: .ngrams, count: sortedIDs.count, to: directory, seed: seed
-      ) { entry, body in
-        let id = sortedIDs[entry]
-        let (count, documents) = vocabulary.counts(of: id)
-        unsafe vocabulary.withToken(id) { raw in unsafe body(raw, count, documents) }
-      }
-    ]
-    for builder in builders {
-      summaries.append(
-        try CountTableWriter.writeNGrams(
-          builder, family: .ngrams, rank: rank, vocabularySize: sortedIDs.count, to: directory,
-          seed: seed))
-    }
-    return summaries
+    let order = vocabulary.idsSortedByBytes()
+    return try unsafe TableParts(
+      family: .ngrams, order: order, builders: builders,
+      term: { id, body in
+        let (count, documents) = vocabulary.counts(of: UInt32(id))
+        unsafe vocabulary.withToken(UInt32(id)) { raw in unsafe body(raw, count, documents) }
+      }, ids: order.count)
   }
 }
 
 /// Writes table files (see `CountTableFormat`).
-enum CountTableWriter {
+package enum CountTableWriter {
   /// Writes the vocabulary table of `family`: `n` entries, which `entry(i, body)` passes to
   /// `body` as (token bytes, count, documents), in byte order of the tokens.
   static func writeVocabulary(

@@ -88,6 +88,25 @@ public final class DocumentPostings: @unchecked Sendable {
     }
   }
 
+  /// The ids of a list of LEB128 deltas (a list this program wrote).
+  static func decode(_ bytes: [UInt8]) -> [UInt64] {
+    var ids: [UInt64] = []
+    var id: UInt64 = 0
+    var delta: UInt64 = 0
+    var shift: UInt64 = 0
+    for b in bytes {
+      delta |= UInt64(b & 0x7F) << shift
+      shift += 7
+      if b < 0x80 {
+        id &+= delta
+        ids.append(id)
+        delta = 0
+        shift = 0
+      }
+    }
+    return ids
+  }
+
   /// Appends `delta` as LEB128.
   @inline(__always)
   static func encode(_ delta: UInt64, into bytes: inout [UInt8]) {

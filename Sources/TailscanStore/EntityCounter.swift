@@ -137,33 +137,70 @@ public struct EntityCounter {
   /// (pairs: documents containing both), with document ids kept `entities-docs.tsd`, and with
   /// a pair list `entities-pairs.tsv` (the pairs counted, ids in byte order, sorted).
   public mutating func writeTables(to directory: String, seed: UInt64) throws -> [TableSummary] {
+    let parts = try tableParts()
+    return try Self.write([parts], shardMaps: [nil], to: directory, seed: seed, threads: 1)
+  }
+
+  /// The counts, sorted, to be written alone or merged with other counters'.
+  package struct Parts: Sendable {
+    var tables: TableParts
+    var postings: [[UInt8]]?
+    var pairList: [UInt8]?
+  }
+
+  /// The tables, sorted, to be written alone or merged with other counters' (see `TableParts`).
+  package mutating func tableParts() throws -> Parts {
     try endDocument()
     let ids = matcher.entityIDs.map { Array($0.utf8) }
     let stats = self.stats
-    var summaries = [
-      try unsafe CountTableWriter.writeVocabulary(
-        family: .entities, count: ids.count, to: directory, seed: seed
-      ) { entry, body in
-        unsafe ids[entry].withUnsafeBytes { raw in
-          unsafe body(raw, stats[3 * entry], stats[3 * entry + 1])
-        }
-      }
-    ]
-    let rank = (0..<UInt32(ids.count)).map { $0 }
-    summaries.append(
-      try CountTableWriter.writeNGrams(
-        pairs, family: .entities, rank: rank, vocabularySize: ids.count, to: directory,
-        seed: seed))
-    if let postings {
-      try DocumentPostings.write(postings, to: "\(directory)/\(DocumentPostings.fileName)")
-    }
+    let tables = try unsafe TableParts(
+      family: .entities, order: (0..<UInt32(ids.count)).map { $0 }, builders: [pairs],
+      term: { e, body in
+        unsafe ids[e].withUnsafeBytes { raw in unsafe body(raw, stats[3 * e], stats[3 * e + 1]) }
+      }, ids: ids.count)
+    var pairList: [UInt8]?
     if let partners {
       // The pairs counted, so that `query` can tell a pair never counted from a zero.
-      var writer = try FileWriter(path: "\(directory)/\(Manifest.pairListFileName)")
+      var lines: [UInt8] = []
       for (a, list) in partners.enumerated() {
-        for b in list { try writer.write(bytes: ids[a] + [0x09] + ids[Int(b)] + [0x0A]) }
+        for b in list { lines += ids[a] + [0x09] + ids[Int(b)] + [0x0A] }
+      }
+      pairList = lines
+    }
+    return Parts(tables: tables, postings: postings, pairList: pairList)
+  }
+
+  /// Writes the entity tables of `parts` merged; `shardMaps[p]` renumbers the shards of part
+  /// p's document ids (nil: as they are).
+  package static func write(
+    _ parts: [Parts], shardMaps: [[Int]?], to directory: String, seed: UInt64, threads: Int,
+    minimumPart: Int = 1 << 20
+  ) throws -> [TableSummary] {
+    let summaries = try CountTableWriter.write(
+      parts.map(\.tables), to: directory, seed: seed, threads: threads, minimumPart: minimumPart)
+    if parts[0].postings != nil {
+      let n = parts[0].tables.termCount
+      var writer = try DocumentPostings.Writer(
+        path: "\(directory)/\(DocumentPostings.fileName)", entityCount: n)
+      for e in 0..<n {
+        if parts.count == 1 && shardMaps[0] == nil {
+          try writer.append(encoded: parts[0].postings![e])
+          continue
+        }
+        var ids: [UInt64] = []
+        for (p, part) in parts.enumerated() {
+          for id in DocumentPostings.decode(part.postings![e]) {
+            let shard = shardMaps[p].map { $0[DocumentID.shard(id)] } ?? DocumentID.shard(id)
+            ids.append(DocumentID.make(shard: shard, line: DocumentID.line(id)))
+          }
+        }
+        ids.sort()
+        try writer.append(ids: ids)
       }
       try writer.close()
+    }
+    if let pairList = parts[0].pairList {
+      try writeFile("\(directory)/\(Manifest.pairListFileName)", pairList)
     }
     return summaries
   }

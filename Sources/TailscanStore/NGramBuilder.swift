@@ -25,6 +25,8 @@ package final class NGramBuilder {
   private let bufferCapacity: Int
   private var bufferCount = 0
   private var runs: [Run] = []
+  var sealedRuns: [Run] { runs }
+  var isSealedForWriting: Bool { isSealed }
   /// Blocks of merged-away runs, reused so that memory is zeroed by the kernel only once.
   private var pool = BlockPool()
   private let seen: DocumentSet
@@ -225,6 +227,27 @@ package final class NGramBuilder {
   }
 }
 
+extension NGramBuilder {
+  /// Renumbers the ids of the runs `sortedRuns(rank:)` returned by `map`, in place. `map` must
+  /// be increasing (it keeps the runs sorted), as is a map into a merged byte-sorted vocabulary.
+  package func renumberSortedRuns(_ map: [UInt32]) {
+    precondition(isSealedForWriting, "call sortedRuns(rank:) first")
+    let words = keyWords
+    for run in sealedRuns {
+      let rw = run.words
+      for r in 0..<run.count {
+        let record = unsafe run.records + r * rw
+        for w in 0..<words {
+          let word = unsafe record[w]
+          let hi = UInt64(map[Int(word >> 32)])
+          let lo = 2 * w + 1 < order ? UInt64(map[Int(word & 0xFFFF_FFFF)]) : 0
+          unsafe record[w] = hi << 32 | lo
+        }
+      }
+    }
+  }
+}
+
 /// The n-gram keys seen in the current document: open addressing, cleared by moving to the
 /// next document (a slot is in use only if its stamp is the current document).
 @safe
@@ -351,6 +374,26 @@ package struct RunView {
   let records: UnsafeBufferPointer<UInt64>
   let recordWords: Int
   var count: Int { unsafe records.count / recordWords }
+
+  /// The first record whose first token id is `id` or more (records are sorted).
+  func firstRecord(ofID id: Int) -> Int {
+    var low = 0
+    var high = count
+    while low < high {
+      let mid = (low + high) / 2
+      if Int(unsafe records[mid * recordWords] >> 32) < id { low = mid + 1 } else { high = mid }
+    }
+    return low
+  }
+
+  /// The records whose first token id is in `ids`.
+  func slice(_ ids: Range<Int>) -> RunView {
+    let start = firstRecord(ofID: ids.lowerBound)
+    let end = firstRecord(ofID: ids.upperBound)
+    return unsafe RunView(
+      records: UnsafeBufferPointer(rebasing: records[start * recordWords..<end * recordWords]),
+      recordWords: recordWords)
+  }
 }
 
 /// Merges sorted runs, adding up the counts of a key found in several runs, and hands each

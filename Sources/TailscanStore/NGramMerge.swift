@@ -3,28 +3,20 @@ internal import Synchronization
 internal import Foundation
 internal import TailscanIO
 
-/// Merges the n-gram tables of one order from several table directories, with their token ids
-/// renumbered into a merged vocabulary, in parallel.
-///
-/// Renumbering keeps order (vocabularies are byte-sorted, so an id map is increasing), so the
-/// merged key space can be cut by first token into parts of about equal size, found with each
-/// input's offsets by first token; each part is a k-way merge of one slice of every input,
-/// written by its own thread, and the parts are joined in order.
-enum NGramMerge {
-  static func merge(
-    _ files: [TableFile], remaps: [[UInt32]], order: Int, family: TableFamily,
-    vocabularySize: Int, into output: String, seed: UInt64, threads: Int, minimumPart: Int
-  ) throws -> TableSummary {
-    for (k, file) in files.enumerated() {
-      guard Int(file.header.indexCount) == remaps[k].count + 1 else {
-        throw StoreError.corrupt(
-          path: file.file.path, detail: "its offsets do not match its vocabulary")
-      }
-    }
-    let total = files.reduce(0) { $0 + $1.entryCount }
-    // Small parts are not worth a thread.
+/// Writes an n-gram table in parts, in parallel: the key space is cut by first token into
+/// ranges of about equal size; a thread writes each range's records (a k-way merge of sorted
+/// sources) to a part file, with its offsets by first token; the parts are joined in order.
+/// Serves both merges: of table files (`tailscan merge`, a count's runs) and of the workers'
+/// counts in memory at the end of a count.
+enum NGramTableParts {
+  /// Cut points in the first-token space [0, vocabularySize] into at most `threads` ranges of
+  /// at least `minimumPart` records, `below(id)` being the records whose first token is below
+  /// `id` (an increasing function, `below(vocabularySize)` the total).
+  static func ranges(
+    vocabularySize: Int, threads: Int, minimumPart: Int, below: (Int) -> Int
+  ) -> [Range<Int>] {
+    let total = below(vocabularySize)
     let parts = max(1, min(threads, total / max(1, minimumPart)))
-    // Cut points in the merged first-token space, and each input's slice of each part.
     var cuts = [0]
     for p in 1..<parts {
       let target = total * p / parts
@@ -32,52 +24,93 @@ enum NGramMerge {
       var high = vocabularySize
       while low < high {
         let mid = (low + high) / 2
-        if entriesBelow(mid, files, remaps) < target { low = mid + 1 } else { high = mid }
+        if below(mid) < target { low = mid + 1 } else { high = mid }
       }
       cuts.append(low)
     }
     cuts.append(vocabularySize)
+    return (0..<parts).map { cuts[$0]..<cuts[$0 + 1] }
+  }
+
+  /// What one part wrote: its entries, their occurrences, and per first token of its range the
+  /// offset (within the part) of its first entry.
+  struct Part: Sendable {
+    var count: Int
+    var occurrences: UInt64
+    var index: [Int]
+  }
+
+  /// Writes the table of `order`: `produce(p, body)` passes `body` the records (wide, in
+  /// increasing key order) whose first token is in `ranges[p]`, each part on its own thread.
+  static func write(
+    order: Int, family: TableFamily, vocabularySize: Int, to directory: String, seed: UInt64,
+    ranges: [Range<Int>],
+    produce: @escaping @Sendable (Int, (UnsafePointer<UInt64>) throws -> Void) throws -> Void
+  ) throws -> TableSummary {
+    if ranges.count <= 1 {
+      return try unsafe CountTableWriter.writeNGrams(
+        order: order, family: family, vocabularySize: vocabularySize, to: directory, seed: seed
+      ) { body in try unsafe produce(0, body) }
+    }
     let name = CountTableFormat.fileName(family: family, order: order)
-    let path = "\(output)/\(name)"
-    let partPaths = (0..<parts).map { parts == 1 ? path : "\(output)/.\(name).part-\($0)" }
-    let results = Mutex([Result<Part, any Error>?](repeating: nil, count: parts))
-    let ranges = (0..<parts).map { cuts[$0]..<cuts[$0 + 1] }
-    DispatchQueue.concurrentPerform(iterations: parts) { p in
-      let result = Result {
-        try mergePart(
-          files, remaps: remaps, order: order, firstIDs: ranges[p], to: partPaths[p],
-          header: parts == 1)
+    let path = "\(directory)/\(name)"
+    let partPaths = ranges.indices.map { "\(directory)/.\(name).part-\($0)" }
+    let rw = CountTableFormat.keyWords(order: order) + 2
+    let results = Mutex([Result<Part, any Error>?](repeating: nil, count: ranges.count))
+    DispatchQueue.concurrentPerform(iterations: ranges.count) { p in
+      let result = Result { () throws -> Part in
+        let range = ranges[p]
+        var writer = try FileWriter(path: partPaths[p])
+        var index = [Int](repeating: 0, count: range.count)
+        var nextFirst = range.lowerBound
+        var n = 0
+        var occurrences: UInt64 = 0
+        try unsafe produce(p) { record in
+          let first = Int(unsafe record[0] >> 32)
+          guard range.contains(first) else {
+            throw StoreError.corrupt(path: directory, detail: "an n-gram out of its place")
+          }
+          while nextFirst <= first {
+            index[nextFirst - range.lowerBound] = n
+            nextFirst += 1
+          }
+          try unsafe writer.write(UnsafeRawBufferPointer(start: record, count: rw * 8))
+          occurrences &+= unsafe record[rw - 2]
+          n += 1
+        }
+        while nextFirst < range.upperBound {
+          index[nextFirst - range.lowerBound] = n
+          nextFirst += 1
+        }
+        try writer.closeWithoutSync()
+        return Part(count: n, occurrences: occurrences, index: index)
       }
       results.withLock { $0[p] = result }
     }
+    defer { for partPath in partPaths { Syscalls.removeTree(partPath) } }
     let done = try results.withLock { $0 }.map { try $0!.get() }
-    // The index: per merged first token, the first entry with that first token or a later one.
+    // The index: per first token, the first entry with that first token or a later one.
     var index = [UInt64](repeating: 0, count: vocabularySize + 1)
     var n = 0
     var occurrences: UInt64 = 0
     for (p, part) in done.enumerated() {
-      for (t, offset) in part.index.enumerated() { index[cuts[p] + t] = UInt64(n + offset) }
+      for (t, offset) in part.index.enumerated() {
+        index[ranges[p].lowerBound + t] = UInt64(n + offset)
+      }
       n += part.count
       occurrences &+= part.occurrences
     }
     index[vocabularySize] = UInt64(n)
     let stride = CountTableFormat.nGramStride(order: order)
     let entriesOffset = CountTableFormat.headerSize
-    var writer: FileWriter
-    if parts == 1 {
-      writer = try FileWriter(appendingTo: path)
-    } else {
-      writer = try FileWriter(path: path)
-      try writer.write(bytes: [UInt8](repeating: 0, count: entriesOffset))
-      for partPath in partPaths {
-        let part = try MappedFile(path: partPath)
-        if let base = unsafe part.base {
-          try unsafe writer.write(UnsafeRawBufferPointer(start: base, count: part.size))
-        }
-        Syscalls.removeTree(partPath)
+    var writer = try FileWriter(path: path)
+    try writer.write(bytes: [UInt8](repeating: 0, count: entriesOffset))
+    for partPath in partPaths {
+      let part = try MappedFile(path: partPath)
+      if let base = unsafe part.base {
+        try unsafe writer.write(UnsafeRawBufferPointer(start: base, count: part.size))
       }
     }
-    precondition(writer.offset == entriesOffset + n * stride)
     try writer.write(words: index)
     let header = CountTableFormat.Header(
       kind: CountTableFormat.kindNGrams, order: UInt32(order), stride: UInt32(stride), seed: seed,
@@ -92,14 +125,39 @@ enum NGramMerge {
       family: family, order: order, file: name, distinct: n, occurrences: occurrences,
       bytes: bytes)
   }
+}
 
-  /// Entries of all inputs whose first token's merged id is below `id`.
-  static func entriesBelow(_ id: Int, _ files: [TableFile], _ remaps: [[UInt32]]) -> Int {
-    var sum = 0
+/// Merges the n-gram tables of one order from several table directories, with their token ids
+/// renumbered into a merged vocabulary (an increasing map, since vocabularies are byte-sorted,
+/// so each input's entries stay sorted and its offsets by first token still cut it).
+enum NGramMerge {
+  static func merge(
+    _ files: [TableFile], remaps: [[UInt32]], order: Int, family: TableFamily,
+    vocabularySize: Int, into output: String, seed: UInt64, threads: Int, minimumPart: Int
+  ) throws -> TableSummary {
     for (k, file) in files.enumerated() {
-      sum += file.firstEntry(ofID: lowerBound(remaps[k], UInt32(clamping: id)))
+      guard Int(file.header.indexCount) == remaps[k].count + 1 else {
+        throw StoreError.corrupt(
+          path: file.file.path, detail: "its offsets do not match its vocabulary")
+      }
     }
-    return sum
+    /// Input k's first entry whose first token's merged id is `id` or more.
+    func start(_ k: Int, _ id: Int) -> Int {
+      files[k].firstEntry(ofID: lowerBound(remaps[k], UInt32(clamping: id)))
+    }
+    let ranges = NGramTableParts.ranges(
+      vocabularySize: vocabularySize, threads: threads, minimumPart: minimumPart
+    ) { id in files.indices.reduce(0) { $0 + start($1, id) } }
+    let slices = ranges.map { range in
+      files.indices.map { start($0, range.lowerBound)..<start($0, range.upperBound) }
+    }
+    let shared = UncheckedSendable((files, remaps))
+    return try unsafe NGramTableParts.write(
+      order: order, family: family, vocabularySize: vocabularySize, to: output, seed: seed,
+      ranges: ranges
+    ) { p, body in
+      try unsafe mergeSlices(shared.value.0, remaps: shared.value.1, order: order, slices: slices[p], body)
+    }
   }
 
   /// The first old id whose new id is at least `id` (id maps increase).
@@ -113,37 +171,22 @@ enum NGramMerge {
     return low
   }
 
-  /// What one part wrote: its entries, their occurrences, and per first token of its range the
-  /// offset (within the part) of its first entry.
-  struct Part: Sendable {
-    var count: Int
-    var occurrences: UInt64
-    var index: [Int]
-  }
-
-  /// Merges the entries whose first token's merged id is in `firstIDs` into `path` (after a
-  /// blank header when `header`).
-  static func mergePart(
-    _ files: [TableFile], remaps: [[UInt32]], order: Int, firstIDs: Range<Int>, to path: String,
-    header: Bool
-  ) throws -> Part {
+  /// Merges entries `slices[k]` of each input k, renumbered, adding up equal keys.
+  static func mergeSlices(
+    _ files: [TableFile], remaps: [[UInt32]], order: Int, slices: [Range<Int>],
+    _ body: (UnsafePointer<UInt64>) throws -> Void
+  ) throws {
     let words = CountTableFormat.keyWords(order: order)
     let rw = words + 2
     let k = files.count
-    var writer = try FileWriter(path: path)
-    if header { try writer.write(bytes: [UInt8](repeating: 0, count: CountTableFormat.headerSize)) }
     let heads = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, k) * rw)
     defer { unsafe heads.deallocate() }
     let record = UnsafeMutablePointer<UInt64>.allocate(capacity: rw)
     defer { unsafe record.deallocate() }
-    var position = [Int](repeating: 0, count: k)
-    var end = [Int](repeating: 0, count: k)
+    var position = slices.map(\.lowerBound)
+    let end = slices.map(\.upperBound)
     var heap: [Int] = []
     heap.reserveCapacity(k)
-    for (i, file) in files.enumerated() {
-      position[i] = file.firstEntry(ofID: lowerBound(remaps[i], UInt32(clamping: firstIDs.lowerBound)))
-      end[i] = file.firstEntry(ofID: lowerBound(remaps[i], UInt32(clamping: firstIDs.upperBound)))
-    }
     /// Loads input i's current record into its head, renumbered.
     func load(_ i: Int) throws {
       let file = files[i]
@@ -154,10 +197,8 @@ enum NGramMerge {
           let word = UInt64(littleEndian: unsafe source[w])
           let hi = Int(word >> 32)
           let lo = 2 * w + 1 < order ? Int(word & 0xFFFF_FFFF) : 0
-          guard hi < remap.count, lo < remap.count,
-            w > 0 || firstIDs.contains(Int(unsafe remap[hi]))
-          else {
-            throw StoreError.corrupt(path: file.file.path, detail: "an entry out of place (bad token id or offsets)")
+          guard hi < remap.count, lo < remap.count else {
+            throw StoreError.corrupt(path: file.file.path, detail: "an entry out of place")
           }
           unsafe head[w] = UInt64(remap[hi]) << 32 | (2 * w + 1 < order ? UInt64(remap[lo]) : 0)
         }
@@ -193,10 +234,6 @@ enum NGramMerge {
         c = (c - 1) / 2
       }
     }
-    var index = [Int](repeating: 0, count: firstIDs.count)
-    var nextFirst = firstIDs.lowerBound
-    var n = 0
-    var occurrences: UInt64 = 0
     while let top = heap.first {
       let head = unsafe heads + top * rw
       for w in 0..<rw { unsafe record[w] = head[w] }
@@ -220,21 +257,7 @@ enum NGramMerge {
         unsafe record[words] &+= h[words]
         unsafe record[words + 1] &+= h[words + 1]
       }
-      let first = Int(unsafe record[0] >> 32)
-      while nextFirst <= first {
-        index[nextFirst - firstIDs.lowerBound] = n
-        nextFirst += 1
-      }
-      try unsafe writer.write(UnsafeRawBufferPointer(start: record, count: rw * 8))
-      occurrences &+= unsafe record[words]
-      n += 1
+      try unsafe body(record)
     }
-    while nextFirst < firstIDs.upperBound {
-      index[nextFirst - firstIDs.lowerBound] = n
-      nextFirst += 1
-    }
-    try writer.closeWithoutSync()
-    return Part(count: n, occurrences: occurrences, index: index)
   }
 }
-

@@ -162,30 +162,22 @@ public struct NumberCounter {
   /// Writes `numbers-1.tsc` (numbers and keywords that occurred), `numbers-2.tsc` (pairs) and
   /// `numbers-3.tsc` (triples) into `directory`.
   public mutating func writeTables(to directory: String, seed: UInt64) throws -> [TableSummary] {
+    try CountTableWriter.write([tableParts()], to: directory, seed: seed, threads: 1)
+  }
+
+  /// The tables, sorted, to be written alone or merged with other counters' (see `TableParts`).
+  package mutating func tableParts() throws -> TableParts {
     try endDocument()
     var terms: [(bytes: [UInt8], id: Int)] = []
     for id in codes.indices where counts[id] > 0 { terms.append((termBytes(id), id)) }
     terms.sort { $0.bytes.lexicographicallyPrecedes($1.bytes) }
-    var rank = [UInt32](repeating: 0, count: codes.count)
-    for (r, term) in terms.enumerated() { rank[term.id] = UInt32(r) }
     let counts = self.counts
     let documentCounts = self.documentCounts
-    var summaries = [
-      try unsafe CountTableWriter.writeVocabulary(
-        family: .numbers, count: terms.count, to: directory, seed: seed
-      ) { entry, body in
-        let term = terms[entry]
-        unsafe term.bytes.withUnsafeBytes { raw in
-          unsafe body(raw, counts[term.id], documentCounts[term.id])
-        }
-      }
-    ]
-    for builder in [pairs, triples] {
-      summaries.append(
-        try CountTableWriter.writeNGrams(
-          builder, family: .numbers, rank: rank, vocabularySize: terms.count, to: directory,
-          seed: seed))
-    }
-    return summaries
+    let bytes = Dictionary(uniqueKeysWithValues: terms.map { ($0.id, $0.bytes) })
+    return try unsafe TableParts(
+      family: .numbers, order: terms.map { UInt32($0.id) }, builders: [pairs, triples],
+      term: { id, body in
+        unsafe bytes[id]!.withUnsafeBytes { raw in unsafe body(raw, counts[id], documentCounts[id]) }
+      }, ids: codes.count)
   }
 }

@@ -214,9 +214,14 @@ public enum TableMerger {
   /// The merged inputs, by path, with the parts of a shard counted apart made one; and per
   /// manifest the new index of each of its inputs (document ids hold the index).
   static func mergedInputs(_ manifests: [Manifest]) -> ([Manifest.Input], [[Int]]) {
+    mergedInputs(manifests.map(\.inputs))
+  }
+
+  /// The merged inputs of several lists (see `mergedInputs(_:)`).
+  public static func mergedInputs(_ lists: [[Manifest.Input]]) -> ([Manifest.Input], [[Int]]) {
     var byPath: [String: Manifest.Input] = [:]
-    for manifest in manifests {
-      for input in manifest.inputs {
+    for list in lists {
+      for input in list {
         guard var combined = byPath[input.path] else {
           byPath[input.path] = input
           continue
@@ -234,7 +239,7 @@ public enum TableMerger {
     let inputs = byPath.values.sorted { $0.path < $1.path }
     var index: [String: Int] = [:]
     for (k, input) in inputs.enumerated() { index[input.path] = k }
-    let maps = manifests.map { $0.inputs.map { index[$0.path]! } }
+    let maps = lists.map { $0.map { index[$0.path]! } }
     return (inputs, maps)
   }
 

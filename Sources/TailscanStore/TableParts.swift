@@ -1,0 +1,145 @@
+internal import Dispatch
+internal import TailscanIO
+
+/// One counter's tables of a family, sorted and ready to be written, alone or merged with other
+/// counters' (each worker of a count has its own): the terms in byte order with their counts,
+/// and per order the n-gram builder's sorted runs over the terms' byte-order ranks.
+///
+/// Sorting happens where the parts are made (in each worker, in parallel); what is left to
+/// merge them is a walk over the vocabularies and an increasing renumbering of the runs, which
+/// keeps them sorted.
+// @unchecked Sendable: the builders are handed over whole from the thread that made the parts,
+// which touches them no more.
+package struct TableParts: @unchecked Sendable {
+  package let family: TableFamily
+  /// The terms' bytes back to back, in byte order, and where each starts (and the end).
+  var bytes: [UInt8] = []
+  var offsets: [Int] = [0]
+  /// Occurrences and documents of each term, side by side.
+  var counts: [UInt64] = []
+  /// The builders of orders 2, 3, …, sealed: their runs are sorted by byte-order ranks.
+  let builders: [NGramBuilder]
+  var runs: [[RunView]] = []
+
+  var termCount: Int { offsets.count - 1 }
+
+  /// Sorts a counter's tables: `term(k, body)` passes `body` the bytes and counts of the
+  /// counter's term k (its id in `builders`) for k in `order` (the ids in byte order of their
+  /// bytes).
+  init(
+    family: TableFamily, order: [UInt32], builders: [NGramBuilder],
+    term: (Int, (UnsafeRawBufferPointer, UInt64, UInt64) -> Void) -> Void, ids: Int
+  ) throws {
+    self.family = family
+    self.builders = builders
+    var rank = [UInt32](repeating: 0, count: ids)
+    counts.reserveCapacity(2 * order.count)
+    offsets.reserveCapacity(order.count + 1)
+    for (r, id) in order.enumerated() {
+      rank[Int(id)] = UInt32(r)
+      unsafe term(Int(id)) { raw, count, documents in
+        unsafe bytes.append(contentsOf: raw)
+        offsets.append(bytes.count)
+        counts.append(count)
+        counts.append(documents)
+      }
+    }
+    runs = try builders.map { try $0.sortedRuns(rank: rank) }
+  }
+
+  func term(_ i: Int) -> ArraySlice<UInt8> { bytes[offsets[i]..<offsets[i + 1]] }
+}
+
+extension CountTableWriter {
+  /// Writes the tables of `parts` (one family, from one or more counters) into `directory`,
+  /// merged: equal terms and n-grams add up; the parts are renumbered, and each n-gram table
+  /// written, on up to `threads` threads (parts of at least `minimumPart` records).
+  package static func write(
+    _ parts: [TableParts], to directory: String, seed: UInt64, threads: Int,
+    minimumPart: Int = 1 << 20
+  ) throws -> [TableSummary]
+  {
+    precondition(!parts.isEmpty)
+    let family = parts[0].family
+    // The merged vocabulary: a k-way merge by bytes. `source[e]` is a part and term that has
+    // merged term e; `maps[p][i]` is the merged id of part p's term i.
+    var source: [(part: Int, term: Int)] = []
+    var merged: [UInt64] = []
+    var maps = parts.map { [UInt32](repeating: 0, count: $0.termCount) }
+    if parts.count == 1 {
+      source = (0..<parts[0].termCount).map { (0, $0) }
+      merged = parts[0].counts
+    } else {
+      var cursors = [Int](repeating: 0, count: parts.count)
+      var live = (0..<parts.count).filter { parts[$0].termCount > 0 }
+      while !live.isEmpty {
+        var best = live[0]
+        for p in live.dropFirst()
+        where parts[p].term(cursors[p]).lexicographicallyPrecedes(parts[best].term(cursors[best])) {
+          best = p
+        }
+        let id = UInt32(source.count)
+        let bestTerm = parts[best].term(cursors[best])
+        source.append((best, cursors[best]))
+        var count: UInt64 = 0
+        var documents: UInt64 = 0
+        for p in live where parts[p].term(cursors[p]) == bestTerm {
+          count &+= parts[p].counts[2 * cursors[p]]
+          documents &+= parts[p].counts[2 * cursors[p] + 1]
+          maps[p][cursors[p]] = id
+          cursors[p] += 1
+        }
+        merged.append(count)
+        merged.append(documents)
+        live.removeAll { cursors[$0] == parts[$0].termCount }
+      }
+    }
+    let n = source.count
+    var summaries = [
+      try unsafe writeVocabulary(family: family, count: n, to: directory, seed: seed) {
+        e, body in
+        let (p, i) = source[e]
+        unsafe parts[p].bytes.withUnsafeBytes { raw in
+          let token = unsafe UnsafeRawBufferPointer(
+            rebasing: raw[parts[p].offsets[i]..<parts[p].offsets[i + 1]])
+          unsafe body(token, merged[2 * e], merged[2 * e + 1])
+        }
+      }
+    ]
+    if parts.count > 1 {
+      // Each part's runs into merged ids: increasing maps keep them sorted.
+      let work = { (p: Int) in for builder in parts[p].builders { builder.renumberSortedRuns(maps[p]) } }
+      if threads > 1 {
+        let shared = UncheckedSendable(work)
+        DispatchQueue.concurrentPerform(iterations: parts.count) { shared.value($0) }
+      } else {
+        for p in parts.indices { work(p) }
+      }
+    }
+    for (k, builder) in parts[0].builders.enumerated() {
+      let runs = parts.flatMap { $0.runs[k] }
+      let ranges = NGramTableParts.ranges(
+        vocabularySize: n, threads: threads, minimumPart: minimumPart
+      ) { id in runs.reduce(0) { $0 + $1.firstRecord(ofID: id) } }
+      let slices = ranges.map { range in
+        runs.map { $0.slice(range.lowerBound..<range.upperBound) }
+      }
+      let shared = UncheckedSendable(slices)
+      let keyWords = builder.keyWords
+      summaries.append(
+        try unsafe NGramTableParts.write(
+          order: builder.order, family: family, vocabularySize: n, to: directory, seed: seed,
+          ranges: ranges
+        ) { p, body in
+          try unsafe RunMerger.merge(shared.value[p], keyWords: keyWords, body)
+        })
+    }
+    return summaries
+  }
+}
+
+/// A value handed to threads that use it one at a time (or only to read).
+struct UncheckedSendable<T>: @unchecked Sendable {
+  let value: T
+  init(_ value: T) { self.value = value }
+}
