@@ -54,13 +54,18 @@ enum NGramTableParts {
     }
     let name = CountTableFormat.fileName(family: family, order: order)
     let path = "\(directory)/\(name)"
-    let partPaths = ranges.indices.map { "\(directory)/.\(name).part-\($0)" }
+    // The first part goes straight into the table (after room for its header), the others into
+    // part files appended to it.
+    let partPaths = ranges.indices.map { $0 == 0 ? path : "\(directory)/.\(name).part-\($0)" }
     let rw = CountTableFormat.keyWords(order: order) + 2
     let results = Mutex([Result<Part, any Error>?](repeating: nil, count: ranges.count))
     DispatchQueue.concurrentPerform(iterations: ranges.count) { p in
       let result = Result { () throws -> Part in
         let range = ranges[p]
         var writer = try FileWriter(path: partPaths[p])
+        if p == 0 {
+          try writer.write(bytes: [UInt8](repeating: 0, count: CountTableFormat.headerSize))
+        }
         var index = [Int](repeating: 0, count: range.count)
         var nextFirst = range.lowerBound
         var n = 0
@@ -87,7 +92,7 @@ enum NGramTableParts {
       }
       results.withLock { $0[p] = result }
     }
-    defer { for partPath in partPaths { Syscalls.removeTree(partPath) } }
+    defer { for partPath in partPaths.dropFirst() { Syscalls.removeTree(partPath) } }
     let done = try results.withLock { $0 }.map { try $0!.get() }
     // The index: per first token, the first entry with that first token or a later one.
     var index = [UInt64](repeating: 0, count: vocabularySize + 1)
@@ -103,9 +108,9 @@ enum NGramTableParts {
     index[vocabularySize] = UInt64(n)
     let stride = CountTableFormat.nGramStride(order: order)
     let entriesOffset = CountTableFormat.headerSize
-    var writer = try FileWriter(path: path)
-    try writer.write(bytes: [UInt8](repeating: 0, count: entriesOffset))
-    for partPath in partPaths {
+    var writer = try FileWriter(appendingTo: path)
+    precondition(writer.offset == entriesOffset + done[0].count * stride)
+    for partPath in partPaths.dropFirst() {
       let part = try MappedFile(path: partPath)
       if let base = unsafe part.base {
         try unsafe writer.write(UnsafeRawBufferPointer(start: base, count: part.size))

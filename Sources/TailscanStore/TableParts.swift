@@ -1,4 +1,5 @@
 internal import Dispatch
+internal import Foundation
 internal import TailscanIO
 
 /// One counter's tables of a family, sorted and ready to be written, alone or merged with other
@@ -48,6 +49,20 @@ package struct TableParts: @unchecked Sendable {
   }
 
   func term(_ i: Int) -> ArraySlice<UInt8> { bytes[offsets[i]..<offsets[i + 1]] }
+
+  /// Byte order of term `i` against `other`'s term `j` (negative: before; a prefix first).
+  func compare(_ i: Int, _ other: TableParts, _ j: Int) -> Int {
+    let a = offsets[i]
+    let m = offsets[i + 1] - a
+    let b = other.offsets[j]
+    let n = other.offsets[j + 1] - b
+    let c = unsafe bytes.withUnsafeBufferPointer { x in
+      unsafe other.bytes.withUnsafeBufferPointer { y in
+        min(m, n) == 0 ? 0 : Int(unsafe memcmp(x.baseAddress! + a, y.baseAddress! + b, min(m, n)))
+      }
+    }
+    return c != 0 ? c : m - n
+  }
 }
 
 extension CountTableWriter {
@@ -74,16 +89,15 @@ extension CountTableWriter {
       var live = (0..<parts.count).filter { parts[$0].termCount > 0 }
       while !live.isEmpty {
         var best = live[0]
-        for p in live.dropFirst()
-        where parts[p].term(cursors[p]).lexicographicallyPrecedes(parts[best].term(cursors[best])) {
+        for p in live.dropFirst() where parts[p].compare(cursors[p], parts[best], cursors[best]) < 0 {
           best = p
         }
         let id = UInt32(source.count)
-        let bestTerm = parts[best].term(cursors[best])
-        source.append((best, cursors[best]))
+        let bestTerm = cursors[best]
+        source.append((best, bestTerm))
         var count: UInt64 = 0
         var documents: UInt64 = 0
-        for p in live where parts[p].term(cursors[p]) == bestTerm {
+        for p in live where p == best || parts[p].compare(cursors[p], parts[best], bestTerm) == 0 {
           count &+= parts[p].counts[2 * cursors[p]]
           documents &+= parts[p].counts[2 * cursors[p] + 1]
           maps[p][cursors[p]] = id
