@@ -251,6 +251,9 @@ struct MemoryPlan: Sendable {
   let sortBytes: Int?
   /// A worker's counts are written out when they hold this much.
   let spillBytes: Int
+  /// Whether memory is bounded: workers then write their runs one at a time, and at the end
+  /// too (rather than hand their counts over to be merged in memory).
+  var isBounded = false
 
   /// The least budget per worker that counting can work in.
   static let minimumPerWorker = 24 << 20
@@ -268,13 +271,16 @@ struct MemoryPlan: Sendable {
       spillBytes = .max
       return
     }
+    // Each worker's counts, plus what one spill needs besides them (sorting and writing take
+    // about as much again as the counts; one worker spills at a time).
     let perWorker = (budget - Self.reserve) / jobs
     guard perWorker >= Self.minimumPerWorker else {
       throw CountError.memoryBudgetTooSmall(
         budget: budget, needed: Self.reserve + jobs * Self.minimumPerWorker, jobs: jobs)
     }
     sortBytes = min(128 << 20, max(1 << 20, perWorker / 12))
-    spillBytes = perWorker * 2 / 5
+    spillBytes = (budget - Self.reserve) * 2 / (2 * jobs + 3)
+    isBounded = true
   }
 }
 
@@ -335,6 +341,8 @@ final class WorkerContext: Sendable {
   let shared: SharedProgress
   /// Names this count's runs apart from an interrupted one's (process id and start time).
   let runID = "\(Syscalls.processID)-\(UInt64(Syscalls.monotonicSeconds() * 1e6))"
+  /// Held by the worker writing a run, under a memory budget.
+  let spilling = NSLock()
   /// The next task to take.
   let next = Atomic<Int>(0)
 
@@ -507,9 +515,12 @@ struct Worker: ~Copyable {
     }
   }
 
-  /// Hands what has been counted since the last run, sorted, to the thread that merges.
+  /// Hands what has been counted since the last run, sorted, to the thread that merges (under
+  /// a memory budget, writes it as a run).
   private mutating func handOver() throws {
-    guard !inputs.isEmpty, !context.shared.stopped.load(ordering: .relaxed) else {
+    guard !inputs.isEmpty, !context.shared.stopped.load(ordering: .relaxed),
+      !context.memory.isBounded
+    else {
       return try spill()
     }
     let final = FinalCounts(
@@ -523,6 +534,9 @@ struct Worker: ~Copyable {
   private mutating func spill() throws {
     defer { lastSpill = Syscalls.monotonicSeconds() }
     guard !inputs.isEmpty else { return }
+    // Under a memory budget, one worker writes at a time.
+    if context.memory.isBounded { context.spilling.lock() }
+    defer { if context.memory.isBounded { context.spilling.unlock() } }
     // The counts leave the worker here, whatever happens to them below.
     var counters = try Self.makeCounters(context)
     swap(&counters, &self.counters)

@@ -247,7 +247,7 @@ enum NGramMerge {
         let i = heap[0]
         position[i] += 1
         if position[i] < end[i] {
-          if position[i] & 0xFFFF == 0 { files[i].releaseBehind(position[i]) }
+          if position[i] & 0x1FFF == 0 { files[i].releaseBehind(position[i]) }
           try load(i)
         } else {
           heap.swapAt(0, heap.count - 1)

@@ -253,7 +253,9 @@ public enum TableMerger {
     let vocabularies = try directories.map {
       try TableFile(path: "\($0)/\(CountTableFormat.fileName(family: family, order: 1))")
     }
-    let (merged, remaps) = try mergeVocabularies(vocabularies)
+    // The merged vocabulary is dropped once written: the n-grams need only the id maps.
+    var (merged, remaps) = try mergeVocabularies(vocabularies)
+    let vocabularySize = merged.count
     var summaries = [
       try unsafe CountTableWriter.writeVocabulary(
         family: family, count: merged.count, to: output, seed: seed
@@ -265,6 +267,7 @@ public enum TableMerger {
         }
       }
     ]
+    merged = Vocabulary()
     if maxOrder >= 2 {
       for order in 2...maxOrder {
         let files = try directories.map {
@@ -272,7 +275,7 @@ public enum TableMerger {
         }
         summaries.append(
           try NGramMerge.merge(
-            files, remaps: remaps, order: order, family: family, vocabularySize: merged.count,
+            files, remaps: remaps, order: order, family: family, vocabularySize: vocabularySize,
             into: output, seed: seed, threads: threads, minimumPart: minimumPart))
       }
     }

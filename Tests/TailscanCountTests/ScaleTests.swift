@@ -53,6 +53,7 @@ struct ScaleTests {
     (jobs: 3, checkpoint: 0.0, spill: nil),
     (jobs: 1, checkpoint: 60.0, spill: 200_000),
     (jobs: 2, checkpoint: 0.0, spill: 150_000),
+    (jobs: 3, checkpoint: 60.0, spill: 120_000),
   ])
   func workersAndRunsWriteTheSameTables(jobs: Int, checkpoint: Double, spill: Int?) throws {
     let dir = try TemporaryDirectory()
@@ -68,6 +69,26 @@ struct ScaleTests {
     #expect(try Self.tableFiles(dir.file("split")) == Self.tableFiles(dir.file("one")))
     #expect(try Self.essentials(dir.file("split")) == Self.essentials(dir.file("one")))
     #expect(!FileManager.default.fileExists(atPath: dir.file("split.parts")))
+  }
+
+  /// Under a memory budget, workers write their runs one at a time, and at the end too.
+  @Test func aMemoryBudgetWritesTheSameTables() throws {
+    let dir = try TemporaryDirectory()
+    let corpus = try Self.corpus(in: dir)
+    let dictionary = try TargetedCountTests.writeDictionary(in: dir)
+    _ = try CountPipeline.run(Self.request(corpus, dir.file("one"), dictionary: dictionary))
+    var request = Self.request(corpus, dir.file("bounded"), dictionary: dictionary)
+    request.jobs = 2
+    request.memoryBudget = 64 << 20
+    let summary = try CountPipeline.run(request)
+    #expect(summary.runs == 2)
+    #expect(try Self.tableFiles(dir.file("bounded")) == Self.tableFiles(dir.file("one")))
+    request.memoryBudget = 50 << 20
+    request.overwrite = true
+    request.jobs = 2
+    #expect(throws: CountError.memoryBudgetTooSmall(budget: 50 << 20, needed: 64 << 20, jobs: 2)) {
+      try CountPipeline.run(request)
+    }
   }
 
   @Test func mergeOfShardsCountedApartEqualsOneCount() throws {
