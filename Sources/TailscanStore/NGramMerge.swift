@@ -113,7 +113,13 @@ enum NGramTableParts {
     for partPath in partPaths.dropFirst() {
       let part = try MappedFile(path: partPath)
       if let base = unsafe part.base {
-        try unsafe writer.write(UnsafeRawBufferPointer(start: base, count: part.size))
+        // In blocks, each dropped from memory once copied.
+        let block = 8 << 20
+        for start in Swift.stride(from: 0, to: part.size, by: block) {
+          let count = min(block, part.size - start)
+          try unsafe writer.write(UnsafeRawBufferPointer(start: base + start, count: count))
+          part.release(before: start + count)
+        }
       }
     }
     try writer.write(words: index)
