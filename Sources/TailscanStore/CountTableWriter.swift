@@ -93,71 +93,7 @@ package enum CountTableWriter {
     return TableSummary(
       family: family, order: 1, file: name, distinct: n, occurrences: occurrences, bytes: bytes)
   }
-
-  /// Writes the n-gram table of `builder`'s order for `family`, renumbering ids by `rank`.
-  static func writeNGrams(
-    _ builder: NGramBuilder, family: TableFamily, rank: [UInt32], vocabularySize: Int,
-    to directory: String, seed: UInt64
-  ) throws -> TableSummary {
-    let runs = try builder.sortedRuns(rank: rank)
-    return try unsafe writeNGrams(
-      order: builder.order, family: family, vocabularySize: vocabularySize, to: directory,
-      seed: seed
-    ) { body in
-      try unsafe RunMerger.merge(runs, keyWords: builder.keyWords, body)
-    }
-  }
-
-  /// Writes the n-gram table of `order` for `family` from the records `produce` hands to its
-  /// argument: wide (`[key words…, count, documents]`), in strictly increasing key order.
-  static func writeNGrams(
-    order: Int, family: TableFamily, vocabularySize: Int, to directory: String, seed: UInt64,
-    produce: ((UnsafePointer<UInt64>) throws -> Void) throws -> Void
-  ) throws -> TableSummary {
-    let words = CountTableFormat.keyWords(order: order)
-    let recordWords = words + 2
-    let name = CountTableFormat.fileName(family: family, order: order)
-    let path = "\(directory)/\(name)"
-    let stride = CountTableFormat.nGramStride(order: order)
-    let entriesOffset = CountTableFormat.headerSize
-    // Offsets by first token: index[t] = the first entry whose first id is >= t.
-    let buckets = vocabularySize + 1
-    var index = [UInt64](repeating: 0, count: buckets)
-    var writer = try FileWriter(path: path)
-    try writer.write(bytes: [UInt8](repeating: 0, count: entriesOffset))  // the header, later
-    var n = 0
-    var occurrences: UInt64 = 0
-    var nextFirst = 0  // index[t] is set for every t < nextFirst
-    try unsafe produce { record in
-      let first = Int(unsafe record[0] >> 32)
-      while nextFirst <= first {
-        index[nextFirst] = UInt64(n)
-        nextFirst += 1
-      }
-      try unsafe writer.write(UnsafeRawBufferPointer(start: record, count: recordWords * 8))
-      occurrences &+= unsafe record[words]
-      n += 1
-    }
-    while nextFirst < buckets {
-      index[nextFirst] = UInt64(n)
-      nextFirst += 1
-    }
-    let indexOffset = entriesOffset + n * stride
-    try writer.write(words: index)
-    let header = CountTableFormat.Header(
-      kind: CountTableFormat.kindNGrams, order: UInt32(order), stride: UInt32(stride), seed: seed,
-      entryCount: UInt64(n), indexCount: UInt64(buckets), entriesOffset: UInt64(entriesOffset),
-      entriesLength: UInt64(n * stride), stringsOffset: 0, stringsLength: 0,
-      indexOffset: UInt64(indexOffset), indexLength: UInt64(buckets * 8), occurrences: occurrences)
-    try writer.overwrite(bytes: header.encoded(), at: 0)
-    let bytes = writer.offset
-    try writer.close()
-    return TableSummary(
-      family: family, order: order, file: name, distinct: n, occurrences: occurrences,
-      bytes: bytes)
-  }
 }
-
 
 /// LSD radix sort of fixed-size records of UInt64 words by their first `keyWords` words.
 ///

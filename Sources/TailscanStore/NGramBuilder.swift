@@ -199,15 +199,7 @@ package final class NGramBuilder {
     for run in runs {
       let n = run.count
       let rw = run.words
-      for r in 0..<n {
-        let record = unsafe run.records + r * rw
-        for w in 0..<words {
-          let word = unsafe record[w]
-          let hi = UInt64(rank[Int(word >> 32)])
-          let lo = 2 * w + 1 < order ? UInt64(rank[Int(word & 0xFFFF_FFFF)]) : 0
-          unsafe record[w] = hi << 32 | lo
-        }
-      }
+      renumber(run, rank)
       let lowBits = words == 1 ? unsafe Packing.compact(run.records, count: n, stride: rw, split: 32) : 0
       let sorted = unsafe RadixSort.sort(
         run.records, scratch: scratch.words, count: n, recordWords: rw, keyWords: words)
@@ -232,17 +224,20 @@ extension NGramBuilder {
   /// be increasing (it keeps the runs sorted), as is a map into a merged byte-sorted vocabulary.
   package func renumberSortedRuns(_ map: [UInt32]) {
     precondition(isSealedForWriting, "call sortedRuns(rank:) first")
+    for run in sealedRuns { renumber(run, map) }
+  }
+
+  /// Replaces every id in `run`'s keys by `map[id]`.
+  func renumber(_ run: Run, _ map: [UInt32]) {
     let words = keyWords
-    for run in sealedRuns {
-      let rw = run.words
-      for r in 0..<run.count {
-        let record = unsafe run.records + r * rw
-        for w in 0..<words {
-          let word = unsafe record[w]
-          let hi = UInt64(map[Int(word >> 32)])
-          let lo = 2 * w + 1 < order ? UInt64(map[Int(word & 0xFFFF_FFFF)]) : 0
-          unsafe record[w] = hi << 32 | lo
-        }
+    let rw = run.words
+    for r in 0..<run.count {
+      let record = unsafe run.records + r * rw
+      for w in 0..<words {
+        let word = unsafe record[w]
+        let hi = UInt64(map[Int(word >> 32)])
+        let lo = 2 * w + 1 < order ? UInt64(map[Int(word & 0xFFFF_FFFF)]) : 0
+        unsafe record[w] = hi << 32 | lo
       }
     }
   }

@@ -41,17 +41,13 @@ enum NGramTableParts {
   }
 
   /// Writes the table of `order`: `produce(p, body)` passes `body` the records (wide, in
-  /// increasing key order) whose first token is in `ranges[p]`, each part on its own thread.
+  /// increasing key order) whose first token is in `ranges[p]` (which cover the vocabulary),
+  /// each part on its own thread.
   static func write(
     order: Int, family: TableFamily, vocabularySize: Int, to directory: String, seed: UInt64,
     ranges: [Range<Int>],
     produce: @escaping @Sendable (Int, (UnsafePointer<UInt64>) throws -> Void) throws -> Void
   ) throws -> TableSummary {
-    if ranges.count <= 1 {
-      return try unsafe CountTableWriter.writeNGrams(
-        order: order, family: family, vocabularySize: vocabularySize, to: directory, seed: seed
-      ) { body in try unsafe produce(0, body) }
-    }
     let name = CountTableFormat.fileName(family: family, order: order)
     let path = "\(directory)/\(name)"
     // The first part goes straight into the table (after room for its header), the others into

@@ -2,38 +2,13 @@
 import TailscanTestSupport
 import Testing
 
-/// Three members of seeded, partly compressible text, so each has a real deflate body.
-private func sampleMembers() -> [[UInt8]] {
-  var rng = SplitMix64(seed: 3)
-  let words = ["the", "counts", "of", "24", "times", "18", "\n", "é", "漢字"].map { Array($0.utf8) }
-  return (0..<3).map { _ in
-    var part: [UInt8] = []
-    while part.count < 3000 { part += words.randomElement(using: &rng)! + [0x20] }
-    part += rng.bytes(count: 200).map { $0 & 0x7F | 0x20 }
-    return part
-  }
-}
-
-/// The error reading `path` throws, if any.
-private func readError(_ path: String, chunkSize: Int) -> IOError? {
-  do {
-    _ = try readLines(path, chunkSize: chunkSize)
-    return nil
-  } catch let error as IOError {
-    return error
-  } catch {
-    Issue.record("unexpected error type: \(error)")
-    return nil
-  }
-}
-
 @Suite("Damaged gzip")
 struct GzipDamageTests {
   static let chunkSizes = [1, 7, 4096]
 
   @Test("a file cut inside a member is .truncatedGzip at the file's end", arguments: chunkSizes)
   func truncated(chunkSize: Int) throws {
-    let parts = sampleMembers()
+    let parts = samplePieces(seed: 3)
     let gz = try GzipFixtures.concatenatedMembers(parts)
     let starts = try GzipFixtures.memberOffsets(parts)
     let ends = Array(starts.dropFirst()) + [gz.count]
@@ -55,7 +30,7 @@ struct GzipDamageTests {
 
   @Test("a cut exactly between members is a shorter, valid file")
   func cutAtMemberBoundary() throws {
-    let parts = sampleMembers()
+    let parts = samplePieces(seed: 3)
     let gz = try GzipFixtures.concatenatedMembers(parts)
     let starts = try GzipFixtures.memberOffsets(parts)
     let dir = try TemporaryDirectory()
@@ -67,7 +42,7 @@ struct GzipDamageTests {
     "a corrupt byte in any member's deflate body is .corruptGzip (or .truncatedGzip)",
     arguments: 0..<3)
   func corruptBody(member: Int) throws {
-    let parts = sampleMembers()
+    let parts = samplePieces(seed: 3)
     let gz = try GzipFixtures.concatenatedMembers(parts)
     let starts = try GzipFixtures.memberOffsets(parts)
     let ends = Array(starts.dropFirst()) + [gz.count]
@@ -96,7 +71,7 @@ struct GzipDamageTests {
 
   @Test("a corrupt CRC-32 or length in the trailer is .corruptGzip", arguments: [-8, -5, -4, -1])
   func corruptTrailer(fromEnd: Int) throws {
-    let gz = try GzipFixtures.gzip(sampleMembers()[0])
+    let gz = try GzipFixtures.gzip(samplePieces(seed: 3)[0])
     let dir = try TemporaryDirectory()
     let path = try dir.write(GzipFixtures.corrupted(gz, at: gz.count + fromEnd), to: "t.gz")
     guard case .corruptGzip(path, _, let message)? = readError(path, chunkSize: 64) else {
@@ -108,7 +83,7 @@ struct GzipDamageTests {
 
   @Test("zero padding after the last member is accepted", arguments: [1, 7, 512, 300_000])
   func zeroPadding(count: Int) throws {
-    let parts = sampleMembers()
+    let parts = samplePieces(seed: 3)
     let gz = try GzipFixtures.concatenatedMembers(parts) + [UInt8](repeating: 0, count: count)
     let dir = try TemporaryDirectory()
     let path = try dir.write(gz, to: "padded.gz")
@@ -121,7 +96,7 @@ struct GzipDamageTests {
     "non-gzip bytes after the last member are .trailingGarbage",
     arguments: ["garbage\n", "PK\u{3}\u{4}", "x", "\n", "\u{1f}\u{8c}tail"])
   func trailingGarbage(garbage: String) throws {
-    let gz = try GzipFixtures.concatenatedMembers(sampleMembers())
+    let gz = try GzipFixtures.concatenatedMembers(samplePieces(seed: 3))
     let dir = try TemporaryDirectory()
     for padding in [0, 3] {
       let path = try dir.write(
@@ -139,7 +114,7 @@ struct GzipDamageTests {
 
   @Test("a damaged header on a later member is not mistaken for the end of the file")
   func damagedLaterHeader() throws {
-    let parts = sampleMembers()
+    let parts = samplePieces(seed: 3)
     let gz = try GzipFixtures.concatenatedMembers(parts)
     let starts = try GzipFixtures.memberOffsets(parts)
     let dir = try TemporaryDirectory()

@@ -1,4 +1,32 @@
 import TailscanIO
+import TailscanTestSupport
+import Testing
+
+/// Three pieces of seeded, partly compressible text (for gzip members or zstd frames with real
+/// compressed blocks).
+func samplePieces(seed: UInt64) -> [[UInt8]] {
+  var rng = SplitMix64(seed: seed)
+  let words = ["the", "counts", "of", "24", "times", "18", "\n", "é", "漢字"].map { Array($0.utf8) }
+  return (0..<3).map { _ in
+    var part: [UInt8] = []
+    while part.count < 3000 { part += words.randomElement(using: &rng)! + [0x20] }
+    part += rng.bytes(count: 200).map { $0 & 0x7F | 0x20 }
+    return part
+  }
+}
+
+/// The error reading `path` throws, if any.
+func readError(_ path: String, chunkSize: Int) -> IOError? {
+  do {
+    _ = try readLines(path, chunkSize: chunkSize)
+    return nil
+  } catch let error as IOError {
+    return error
+  } catch {
+    Issue.record("unexpected error type: \(error)")
+    return nil
+  }
+}
 
 /// Copies a span's bytes into an array.
 func bytes(of span: Span<UInt8>) -> [UInt8] {

@@ -9,31 +9,6 @@ private let frameTexts: [[UInt8]] = [
   "{\"text\": \"é 漢字 😀\"}\r", "\nlast line without newline",
 ].map { Array($0.utf8) }
 
-/// Three frames of seeded, partly compressible text, so each has real compressed blocks.
-private func sampleFrames() -> [[UInt8]] {
-  var rng = SplitMix64(seed: 7)
-  let words = ["the", "counts", "of", "24", "times", "18", "\n", "é", "漢字"].map { Array($0.utf8) }
-  return (0..<3).map { _ in
-    var part: [UInt8] = []
-    while part.count < 3000 { part += words.randomElement(using: &rng)! + [0x20] }
-    part += rng.bytes(count: 200).map { $0 & 0x7F | 0x20 }
-    return part
-  }
-}
-
-/// The error reading `path` throws, if any.
-private func readError(_ path: String, chunkSize: Int) -> IOError? {
-  do {
-    _ = try readLines(path, chunkSize: chunkSize)
-    return nil
-  } catch let error as IOError {
-    return error
-  } catch {
-    Issue.record("unexpected error type: \(error)")
-    return nil
-  }
-}
-
 @Suite("zstd", .enabled(if: ZstdFixtures.testsShouldRun, Comment(rawValue: ZstdFixtures.skipReason)))
 struct ZstdTests {
   @Test("one frame at every chunk size", arguments: 1...64)
@@ -125,7 +100,7 @@ struct ZstdTests {
 
   @Test("a file cut inside a frame is .truncatedZstd at the file's end", arguments: [1, 7, 4096])
   func truncated(chunkSize: Int) throws {
-    let parts = sampleFrames()
+    let parts = samplePieces(seed: 7)
     let zst = try ZstdFixtures.concatenatedFrames(parts)
     let starts = try ZstdFixtures.frameOffsets(parts)
     let ends = Array(starts.dropFirst()) + [zst.count]
@@ -161,7 +136,7 @@ struct ZstdTests {
 
   @Test("a cut exactly between frames is a shorter, valid file")
   func cutAtFrameBoundary() throws {
-    let parts = sampleFrames()
+    let parts = samplePieces(seed: 7)
     let zst = try ZstdFixtures.concatenatedFrames(parts)
     let starts = try ZstdFixtures.frameOffsets(parts)
     let dir = try TemporaryDirectory()
@@ -171,7 +146,7 @@ struct ZstdTests {
 
   @Test("a corrupt byte in any frame is an error naming the file, never wrong text", arguments: 0..<3)
   func corruptByte(frame: Int) throws {
-    let parts = sampleFrames()
+    let parts = samplePieces(seed: 7)
     let zst = try ZstdFixtures.concatenatedFrames(parts)
     let starts = try ZstdFixtures.frameOffsets(parts)
     let ends = Array(starts.dropFirst()) + [zst.count]
@@ -205,7 +180,7 @@ struct ZstdTests {
 
   @Test("a corrupt checksum is .corruptZstd and says so")
   func corruptChecksum() throws {
-    let zst = try ZstdFixtures.zstd(sampleFrames()[0])
+    let zst = try ZstdFixtures.zstd(samplePieces(seed: 7)[0])
     let dir = try TemporaryDirectory()
     let path = try dir.write(GzipFixtures.corrupted(zst, at: zst.count - 2), to: "c.zst")
     guard case .corruptZstd(path, _, let message)? = readError(path, chunkSize: 64) else {
@@ -219,7 +194,7 @@ struct ZstdTests {
     "bytes after the last frame that start no frame are .trailingGarbage",
     arguments: ["garbage\n", "\n", "x", "\0\0\0\0", "PK\u{3}\u{4}"])
   func trailingGarbage(garbage: String) throws {
-    let zst = try ZstdFixtures.concatenatedFrames(sampleFrames())
+    let zst = try ZstdFixtures.concatenatedFrames(samplePieces(seed: 7))
     let dir = try TemporaryDirectory()
     let path = try dir.write(zst + Array(garbage.utf8), to: "g.zst")
     for chunkSize in [1, 4096] {
