@@ -257,8 +257,8 @@ struct MemoryPlan: Sendable {
 
   /// The least budget per worker that counting can work in.
   static let minimumPerWorker = 24 << 20
-  /// Memory that is not the workers' (program, buffers, the merge's read-ahead).
-  static let reserve = 16 << 20
+  /// Memory that is not the workers' (the program itself, readers, threads).
+  static let reserve = 24 << 20
 
   init(sortBytes: Int?, spillBytes: Int) {
     self.sortBytes = sortBytes
@@ -429,6 +429,7 @@ struct Worker: ~Copyable {
     var segment = newSegment()
     var tokensBefore = counters.tokens
     var uncompressedBytes = 0
+    var checkedAt = 0
     let shared = context.shared
     let worker = number
 
@@ -458,7 +459,10 @@ struct Worker: ~Copyable {
       let lineNumber = position.number
       uncompressedBytes = position.uncompressedBytes
       if lineNumber <= task.skipLines { return }
-      if lineNumber & 1023 == 0 {
+      // Every 1024 lines or 256 KiB of text (documents may be long): the other workers, the
+      // progress, the memory.
+      if lineNumber & 1023 == 0 || position.uncompressedBytes - checkedAt >= 1 << 18 {
+        checkedAt = position.uncompressedBytes
         if shared.stopped.load(ordering: .relaxed) {
           close(&segment)
           throw Stopped()

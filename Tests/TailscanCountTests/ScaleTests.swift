@@ -79,14 +79,14 @@ struct ScaleTests {
     _ = try CountPipeline.run(Self.request(corpus, dir.file("one"), dictionary: dictionary))
     var request = Self.request(corpus, dir.file("bounded"), dictionary: dictionary)
     request.jobs = 2
-    request.memoryBudget = 64 << 20
+    request.memoryBudget = 80 << 20
     let summary = try CountPipeline.run(request)
     #expect(summary.runs == 2)
     #expect(try Self.tableFiles(dir.file("bounded")) == Self.tableFiles(dir.file("one")))
-    request.memoryBudget = 50 << 20
+    request.memoryBudget = 60 << 20
     request.overwrite = true
     request.jobs = 2
-    #expect(throws: CountError.memoryBudgetTooSmall(budget: 50 << 20, needed: 64 << 20, jobs: 2)) {
+    #expect(throws: CountError.memoryBudgetTooSmall(budget: 60 << 20, needed: 72 << 20, jobs: 2)) {
       try CountPipeline.run(request)
     }
   }
