@@ -116,9 +116,13 @@ public enum CountPipeline {
     }
     let finalState = shared.snapshot()
     if let error = finalState.error {
-      // What the other workers finished is kept for '--resume'.
+      // What the other workers finished is kept for '--resume'; with nothing kept, nothing is
+      // left behind.
       if !finalState.finals.isEmpty {
         try? writeFinalRun(finalState.finals, context: context, threads: 1)
+      }
+      if (try? RunJournal.runs(in: work).isEmpty) ?? false {
+        Syscalls.removeTree(work)
       }
       throw error
     }
@@ -376,6 +380,8 @@ struct Worker: ~Copyable {
   private var replacedSurrogates = 0
   private var runs = 0
   private var lastSpill = Syscalls.monotonicSeconds()
+  /// Whether the counts since the last run are incomplete (and so never written).
+  private var isPoisoned = false
 
   init(context: WorkerContext, number: Int) throws {
     self.context = context
@@ -427,6 +433,7 @@ struct Worker: ~Copyable {
     }
     if shard.size == 0 && task.skipLines == 0 { warnings.append("'\(shard.path)' is empty") }
     var segment = newSegment()
+    var segmentStart = task.skipLines
     var tokensBefore = counters.tokens
     var uncompressedBytes = 0
     var checkedAt = 0
@@ -434,11 +441,16 @@ struct Worker: ~Copyable {
     let worker = number
 
     var newSkips: [Manifest.SkippedLine] = []
+    var segmentOpen = true
+    /// Set when counting a document failed part-way (its counts are then incomplete).
+    var documentFailed = false
     /// Ends the segment: into the run's inputs, with its tokens and skipped lines.
-    func close(_ segment: inout Manifest.Input) {
+    /// (A part of a shard with no line in it is left out, unless the shard is done.)
+    func close(_ segment: inout Manifest.Input, done: Bool = false) {
+      segmentOpen = false
       segment.tokens = counters.tokens - tokensBefore
       segment.uncompressedBytes = uncompressedBytes
-      inputs.append(segment)
+      if done || segment.lines > segmentStart { inputs.append(segment) }
       skipped += newSkips.prefix(max(0, Manifest.listedSkips - skipped.count))
       newSkips = []
     }
@@ -455,6 +467,7 @@ struct Worker: ~Copyable {
         segment.lines = lineNumber
         skip(lineNumber, reason: "line-too-long", message: "longer than \(request.maxLineBytes) bytes")
       } : nil
+    do {
     try reader.forEachLine(tooLong: tooLong) { line, position in
       let lineNumber = position.number
       uncompressedBytes = position.uncompressedBytes
@@ -479,7 +492,9 @@ struct Worker: ~Copyable {
           close(&segment)
           try spill()
           segment = newSegment()
+          segmentOpen = true
           segment.lines = lineNumber - 1
+          segmentStart = lineNumber - 1
           tokensBefore = counters.tokens
         }
       }
@@ -492,7 +507,12 @@ struct Worker: ~Copyable {
       do {
         let id = DocumentID.make(shard: inputs.count, line: lineNumber)
         let isDocument = try extractor.extract(from: line) { text in
-          try counters.count(text, id: id)
+          do {
+            try counters.count(text, id: id)
+          } catch {
+            documentFailed = true
+            throw error
+          }
         }
         if isDocument { segment.documents += 1 } else { segment.blankLines += 1 }
       } catch let error as LineError {
@@ -505,8 +525,21 @@ struct Worker: ~Copyable {
         skip(lineNumber, reason: error.reason, message: error.description)
       }
     }
+    } catch {
+      if segmentOpen {
+        if documentFailed {
+          // The counts hold part of a document: the run is not kept (its shards are counted
+          // again by '--resume').
+          isPoisoned = true
+        } else {
+          // A damaged shard: every line before the damage is counted, and kept.
+          close(&segment)
+        }
+      }
+      throw error
+    }
     uncompressedBytes = reader.uncompressedBytes
-    close(&segment)
+    close(&segment, done: true)
     complete.append(shard.path)
     replacedSurrogates += extractor.replacedSurrogates
     let documents = segment.documents
@@ -537,7 +570,7 @@ struct Worker: ~Copyable {
   /// Writes what has been counted as a run (atomically) and starts afresh.
   private mutating func spill() throws {
     defer { lastSpill = Syscalls.monotonicSeconds() }
-    guard !inputs.isEmpty else { return }
+    guard !inputs.isEmpty, !isPoisoned else { return }
     // Under a memory budget, one worker writes at a time.
     if context.memory.isBounded { context.spilling.lock() }
     defer { if context.memory.isBounded { context.spilling.unlock() } }

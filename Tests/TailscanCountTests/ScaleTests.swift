@@ -162,6 +162,44 @@ struct ScaleTests {
     #expect(refusal([a, again])?.contains("counted in both") == true)
   }
 
+  /// A shard cut short: the lines before the damage are kept; once the shard is whole again,
+  /// '--resume' counts it afresh (it changed) and the tables are those of one clean count.
+  @Test func aDamagedShardKeepsWhatCameBefore() throws {
+    let dir = try TemporaryDirectory()
+    let corpus = try dir.makeDirectory("corpus")
+    let lines = (0..<3000).map { "{\"text\": \"doc \($0) of 24 times \($0 % 97) words\"}" }
+    let whole = try GzipFixtures.gzip(lines.joined(separator: "\n") + "\n")
+    try GzipFixtures.write(Array(lines[0..<50].joined(separator: "\n").utf8), to: "\(corpus)/a.jsonl")
+    try Data(whole.prefix(whole.count / 2)).write(to: URL(fileURLWithPath: "\(corpus)/b.jsonl.gz"))
+    var request = CountRequest(inputs: [corpus], output: dir.file("out"))
+    request.jobs = 1
+    #expect(throws: IOError.self) { try CountPipeline.run(request) }
+    let runs = try FileManager.default.contentsOfDirectory(atPath: dir.file("out.parts"))
+      .filter { $0.hasPrefix("run-") }
+    #expect(runs.count == 1)
+    let kept = try Manifest.read(directory: dir.file("out.parts/\(runs[0])"))
+    #expect(kept.inputs.map(\.path) == ["\(corpus)/a.jsonl", "\(corpus)/b.jsonl.gz"])
+    #expect(kept.inputs[1].lines > 0 && kept.inputs[1].lines < 3000)
+    #expect(kept.inputs[1].documents == kept.inputs[1].lines)
+    // Fixed: counted again from its start.
+    try Data(whole).write(to: URL(fileURLWithPath: "\(corpus)/b.jsonl.gz"))
+    request.resume = true
+    let summary = try CountPipeline.run(request)
+    #expect(summary.totals.documents == 3050)
+    _ = try CountPipeline.run(CountRequest(inputs: [corpus], output: dir.file("one")))
+    #expect(try Self.tableFiles(dir.file("out")) == Self.tableFiles(dir.file("one")))
+  }
+
+  /// A count that fails before anything is written leaves nothing behind.
+  @Test func aFailureBeforeAnyRunLeavesNothing() throws {
+    let dir = try TemporaryDirectory()
+    try Data("{\"text\": \"cut".utf8).write(to: URL(fileURLWithPath: dir.file("c.jsonl")))
+    #expect(throws: CountError.self) {
+      try CountPipeline.run(CountRequest(inputs: [dir.file("c.jsonl")], output: dir.file("out")))
+    }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["c.jsonl"])
+  }
+
   @Test func resumeRefusesOtherSettingsAndForceStartsOver() throws {
     let dir = try TemporaryDirectory()
     let corpus = try Self.corpus(in: dir)

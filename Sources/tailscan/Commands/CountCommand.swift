@@ -14,12 +14,16 @@ extension Tailscan {
 
         Writes one memory-mapped table per order and manifest.json into the output directory, atomically. '--force' replaces only an earlier table directory (or an empty one), never anything else.
 
+        '-j N' counts N shards at once (default: all cores); '--memory SIZE' keeps the counts within SIZE by writing them out as runs and merging them at the end. Runs go to OUTPUT.parts/ as they are written (also every '--checkpoint' seconds), so a count that stops (killed, a bad line, a full disk) loses little: run it again with '--resume'. The tables are the same, byte for byte, whatever the jobs, budget or interruptions; 'tailscan merge' adds up tables counted apart.
+
         '--numbers' also counts number terms as Razeghi et al. did, over whitespace tokens: a number is a token of 1 to '--number-digits' ASCII digits; pairs are numbers at most '--number-window' tokens apart (keyed in string order, '18 24'); triples are a number and two later numbers within the window of it; number–keyword pairs are a number and a unit (any case, optional plural s) or operator (exact) within the window on either side.
 
         '--entities FILE' also matches a dictionary of entities (TSV 'id<TAB>name<TAB>alias…' or JSONL {"id":…,"aliases":[…]}) over whitespace tokens, longest match first, with punctuation at token edges ignored (but sentence punctuation ends a match unless an alias has it there) and case folded (unless '--case-sensitive'), and counts per entity its documents and mentions, and per pair of entities the documents containing both (only the pairs in '--pairs FILE' if given). '--keep-doc-ids' keeps each entity's documents for 'tailscan docs'.
 
         EXAMPLES
           tailscan count corpus/ -o counts/
+          tailscan count corpus/ -o counts/ -j 8 --memory 4GiB
+          tailscan count corpus/ -o counts/ -j 8 --memory 4GiB --resume
           tailscan count shard-00.json.gz shard-01.json.gz -o counts/ --orders 1...3
           tailscan count corpus/ -o counts/ --tokenizer words --lowercase
           tailscan count corpus/ -o counts/ --numbers --no-ngrams
@@ -159,6 +163,15 @@ extension Tailscan {
       }
     }
 
+    /// `error`, followed by where the counts made before it are kept, if any were.
+    func keptNote(_ error: any Error) -> any Error {
+      let work = CountPipeline.workDirectory(for: output)
+      guard FileManager.default.fileExists(atPath: work) else { return error }
+      return CountFailure(
+        message: "\(error)\nwhat was counted before this is kept in '\(work)': once the cause is "
+          + "fixed, run the same command with '--resume' to go on from there")
+    }
+
     /// All cores, or the CPUs Slurm gave the task.
     static var defaultJobs: Int {
       if let slurm = ProcessInfo.processInfo.environment["SLURM_CPUS_PER_TASK"], let n = Int(slurm),
@@ -194,11 +207,24 @@ extension Tailscan {
       }
       var shown: [String] = []
       let progress = Diagnostics.progress(quiet: quiet)
-      let summary = try CountPipeline.run(request, progress: progress) { warning in
-        // At once (on a fresh line if a progress line is showing): a run may go on for hours.
-        if progress != nil { Diagnostics.note("") }
-        Diagnostics.warn(warning)
-        shown.append(warning)
+      let summary: CountSummary
+      do {
+        summary = try CountPipeline.run(request, progress: progress) { warning in
+          // At once (on a fresh line if a progress line is showing): a run may go on for hours.
+          if progress != nil { Diagnostics.note("") }
+          Diagnostics.warn(warning)
+          shown.append(warning)
+        }
+      } catch CountError.nothingToResume(let output) {
+        // Done already: a job script that resumes until it succeeds may stop.
+        if !quiet { Diagnostics.note("'\(output)' is complete: nothing to resume") }
+        return
+      } catch let error as CountError {
+        if case .interruptedRun = error { throw error }
+        if case .resumeMismatch = error { throw error }
+        throw keptNote(error)
+      } catch {
+        throw keptNote(error)
       }
       for warning in summary.warnings where !shown.contains(warning) { Diagnostics.warn(warning) }
       if !quiet && summary.resumedShards + summary.partlyResumedShards > 0 {
@@ -227,4 +253,10 @@ extension Tailscan {
       print("wrote\t\(summary.output)")
     }
   }
+}
+
+/// An error whose whole message is already written.
+struct CountFailure: Error, CustomStringConvertible {
+  let message: String
+  var description: String { message }
 }
