@@ -74,8 +74,24 @@ public enum CountPipeline {
     }
     let tasks = work_
     let jobs = max(1, min(request.jobs, tasks.count))
-    var budget = try MemoryPlan(budget: request.memoryBudget, jobs: jobs)
-    if let threshold = request.spillThreshold { budget = MemoryPlan(sortBytes: 1 << 16, spillBytes: threshold) }
+    // Sort buffers: one per n-gram order above 1, two for number terms, one for entities.
+    let buffers =
+      (request.ngrams ? request.maxOrder - 1 : 0) + (request.numbers != nil ? 2 : 0)
+      + (request.entities != nil ? 1 : 0)
+    var budget = try MemoryPlan(budget: request.memoryBudget, jobs: jobs, buffers: buffers)
+    if let threshold = request.spillThreshold {
+      budget = MemoryPlan(sortBytes: 1 << 16, spillBytes: threshold)
+    } else if let memory = request.memoryBudget {
+      // Empty counters must leave room to count in before they are written out.
+      let empty = try Counters(
+        request: request, entities: try entityPlan?.counter(sortBytes: budget.sortBytes),
+        sortBytes: budget.sortBytes
+      ).memoryBytes
+      if empty * 2 > budget.spillBytes {
+        throw CountError.memoryBudgetTooSmall(
+          budget: memory, needed: MemoryPlan.reserve + 2 * empty * (2 * jobs + 3) / 2, jobs: jobs)
+      }
+    }
 
     let shared = SharedProgress(workers: jobs)
     let bytesTotal = tasks.reduce(0) { $0 + $1.shard.size }
@@ -160,7 +176,7 @@ public enum CountPipeline {
         to: URL(fileURLWithPath: directory.file(Manifest.fileName)))
     }
     try directory.commit()
-    Syscalls.removeTree(work)
+    RunJournal.finish(work)
     report(finished: true)
     return CountSummary(
       output: output, shards: shards.count, totals: manifest.totals, tables: manifest.tables,
@@ -195,10 +211,11 @@ extension CountPipeline {
       settings: context.settings, totals: totals, tables: tables, inputs: inputs,
       skipped: Array(finals.flatMap(\.skipped).sorted { ($0.path, $0.line) < ($1.path, $1.line) }
         .prefix(Manifest.listedSkips)),
-      warnings: warnings)
+      warnings: warnings.sorted())
     try RunJournal.commit(
       run: temporary, as: "\(context.work)/\(name)", manifest: manifest,
-      complete: finals.flatMap(\.complete))
+      complete: finals.flatMap(\.complete),
+      starts: finals.reduce(into: [:]) { $0.merge($1.starts) { a, _ in a } })
     context.shared.state.withLock {
       $0.runs += 1
       $0.runBytes += tables.reduce(0) { $0 + $1.bytes }
@@ -211,6 +228,7 @@ struct FinalCounts: Sendable {
   var parts: Counters.Parts
   var inputs: [Manifest.Input]
   var complete: [String]
+  var starts: [String: Int]
   var skipped: [Manifest.SkippedLine]
   var warnings: [String]
   var replacedSurrogates: Int
@@ -269,7 +287,7 @@ struct MemoryPlan: Sendable {
     self.spillBytes = spillBytes
   }
 
-  init(budget: Int?, jobs: Int) throws {
+  init(budget: Int?, jobs: Int, buffers: Int) throws {
     guard let budget else {
       sortBytes = nil
       spillBytes = .max
@@ -282,7 +300,8 @@ struct MemoryPlan: Sendable {
       throw CountError.memoryBudgetTooSmall(
         budget: budget, needed: Self.reserve + jobs * Self.minimumPerWorker, jobs: jobs)
     }
-    sortBytes = min(128 << 20, max(1 << 20, perWorker / 12))
+    // All of a worker's sort buffers together take an eighth of its share.
+    sortBytes = min(128 << 20, max(1 << 20, perWorker / (8 * max(1, buffers))))
     spillBytes = (budget - Self.reserve) * 2 / (2 * jobs + 3)
     isBounded = true
   }
@@ -375,6 +394,8 @@ struct Worker: ~Copyable {
   /// The run being counted: its shards (or parts of them) and the shards it holds whole.
   private var inputs: [Manifest.Input] = []
   private var complete: [String] = []
+  /// Per shard in the run: the lines before its part.
+  private var starts: [String: Int] = [:]
   private var skipped: [Manifest.SkippedLine] = []
   private var warnings: [String] = []
   private var replacedSurrogates = 0
@@ -450,7 +471,10 @@ struct Worker: ~Copyable {
       segmentOpen = false
       segment.tokens = counters.tokens - tokensBefore
       segment.uncompressedBytes = uncompressedBytes
-      if done || segment.lines > segmentStart { inputs.append(segment) }
+      if done || segment.lines > segmentStart {
+        inputs.append(segment)
+        starts[segment.path] = segmentStart
+      }
       skipped += newSkips.prefix(max(0, Manifest.listedSkips - skipped.count))
       newSkips = []
     }
@@ -471,10 +495,10 @@ struct Worker: ~Copyable {
     try reader.forEachLine(tooLong: tooLong) { line, position in
       let lineNumber = position.number
       uncompressedBytes = position.uncompressedBytes
-      if lineNumber <= task.skipLines { return }
       // Every 1024 lines or 256 KiB of text (documents may be long): the other workers, the
-      // progress, the memory.
-      if lineNumber & 1023 == 0 || position.uncompressedBytes - checkedAt >= 1 << 18 {
+      // progress (also while passing over lines counted before), then the memory.
+      let periodic = lineNumber & 1023 == 0 || position.uncompressedBytes - checkedAt >= 1 << 18
+      if periodic {
         checkedAt = position.uncompressedBytes
         if shared.stopped.load(ordering: .relaxed) {
           close(&segment)
@@ -483,6 +507,9 @@ struct Worker: ~Copyable {
         shared.state.withLock {
           $0.current[worker] = (position.bytesConsumed, position.uncompressedBytes, segment.documents)
         }
+      }
+      if lineNumber <= task.skipLines { return }
+      if periodic {
         if let warning = counters.pairWarning() {
           warnings.append(warning)
           shared.state.withLock { $0.warnings.append(warning) }
@@ -561,9 +588,10 @@ struct Worker: ~Copyable {
       return try spill()
     }
     let final = FinalCounts(
-      parts: try counters.parts(), inputs: inputs, complete: complete, skipped: skipped,
-      warnings: warnings, replacedSurrogates: replacedSurrogates)
+      parts: try counters.parts(), inputs: inputs, complete: complete, starts: starts,
+      skipped: skipped, warnings: warnings, replacedSurrogates: replacedSurrogates)
     inputs = []
+    starts = [:]
     context.shared.state.withLock { $0.finals.append(final) }
   }
 
@@ -578,12 +606,14 @@ struct Worker: ~Copyable {
     var counters = try Self.makeCounters(context)
     swap(&counters, &self.counters)
     let complete = self.complete
+    let starts = self.starts
     let inputs = self.inputs
     let skipped = self.skipped
     let warnings = self.warnings
     let replacedSurrogates = self.replacedSurrogates
     self.inputs = []
     self.complete = []
+    self.starts = [:]
     self.skipped = []
     self.warnings = []
     self.replacedSurrogates = 0
@@ -601,7 +631,8 @@ struct Worker: ~Copyable {
       settings: context.settings, totals: totals, tables: tables, inputs: inputs,
       skipped: skipped, warnings: warnings)
     try RunJournal.commit(
-      run: temporary, as: "\(context.work)/\(name)", manifest: manifest, complete: complete)
+      run: temporary, as: "\(context.work)/\(name)", manifest: manifest, complete: complete,
+      starts: starts)
     let bytes = tables.reduce(0) { $0 + $1.bytes }
     context.shared.state.withLock {
       $0.runs += 1

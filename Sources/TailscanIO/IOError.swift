@@ -50,7 +50,7 @@ extension IOError: CustomStringConvertible {
         + "('apt-get install libzstd1' on Debian and Ubuntu, 'brew install zstd' on macOS)"
     case .lineTooLong(let path, let line, let limit):
       "'\(path)':\(line) is longer than \(limit) bytes; raise '--max-line-bytes' if this is "
-        + "a real document"
+        + "a real document, or pass '--skip-bad-lines' to skip such lines"
     case .outputExists(let path):
       "'\(path)' already exists; pass '--force' to replace it or choose another '-o'"
     case .refuseToReplace(let path):

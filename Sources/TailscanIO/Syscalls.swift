@@ -197,6 +197,14 @@ package enum Syscalls {
     try makeDirectory(path)
   }
 
+  /// Makes `to` a second name of the file `from` (same file system). The corresponding C
+  /// function is `link(2)`.
+  package static func hardLink(_ from: String, to: String) throws(IOError) {
+    if unsafe link(from, to) != 0 {
+      throw .writeFailed(path: to, reason: errnoDescription())
+    }
+  }
+
   /// Renames atomically within one file system. The corresponding C function is `rename(2)`.
   package static func rename(_ from: String, to: String) throws(IOError) {
     if unsafe Glibc.rename(from, to) != 0 {

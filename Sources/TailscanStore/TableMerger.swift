@@ -22,8 +22,8 @@ public enum TableMerger {
   ///   - allowSplitShards: whether one shard may appear in several inputs (parts of a shard
   ///     counted apart, as `count` does under a memory budget); otherwise that is refused,
   ///     since it would count the shard twice.
-  ///   - consume: the inputs may be moved from (a single input's files are then renamed, not
-  ///     copied).
+  ///   - consume: the inputs are temporary (a single input's files are then linked, not
+  ///     rewritten).
   ///   - threads: threads that merge each n-gram table, each a part of at least `minimumPart`
   ///     records (tests use tiny parts).
   ///   - createdAt: the manifest's time stamp.
@@ -76,10 +76,16 @@ public enum TableMerger {
     var tables: [TableSummary] = []
     let moved = consume && directories.count == 1 && shardMaps[0] == Array(shardMaps[0].indices)
     if moved {
-      // One input, already what a merge would write: its files move.
+      // One input, already what a merge would write: its files are linked (so the input stays
+      // whole until it is removed), or copied where links are not allowed.
       for name in try Syscalls.directoryEntries(directories[0])
       where name.hasSuffix(".tsc") || name.hasSuffix(".tsd") {
-        try Syscalls.rename("\(directories[0])/\(name)", to: "\(output)/\(name)")
+        let from = "\(directories[0])/\(name)"
+        do {
+          try Syscalls.hardLink(from, to: "\(output)/\(name)")
+        } catch {
+          try FileManager.default.copyItem(atPath: from, toPath: "\(output)/\(name)")
+        }
       }
       tables = manifests[0].tables
     }
@@ -117,7 +123,7 @@ public enum TableMerger {
       toolVersion: toolVersion, createdAt: createdAt, settings: settings, totals: totals,
       tables: tables, inputs: inputs,
       skipped: Array(skipped.prefix(Manifest.listedSkips)),
-      warnings: warnings + Manifest.totalsWarnings(totals))
+      warnings: warnings.sorted() + Manifest.totalsWarnings(totals))
     try manifest.encoded().write(to: URL(fileURLWithPath: "\(output)/\(Manifest.fileName)"))
     return manifest
   }

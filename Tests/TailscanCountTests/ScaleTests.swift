@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TailscanCount
+@testable import TailscanCount
 import TailscanIO
 import TailscanStore
 import TailscanText
@@ -188,6 +188,81 @@ struct ScaleTests {
     #expect(summary.totals.documents == 3050)
     _ = try CountPipeline.run(CountRequest(inputs: [corpus], output: dir.file("one")))
     #expect(try Self.tableFiles(dir.file("out")) == Self.tableFiles(dir.file("one")))
+  }
+
+  /// Three shards, the last with a bad first line: a count stops there, leaving runs that split
+  /// the first two shards (runs of at most a few hundred lines).
+  static func interruptedCount(in dir: TemporaryDirectory) throws -> (CountRequest, String) {
+    let corpus = try dir.makeDirectory("corpus")
+    for k in 0..<3 {
+      var lines = (0..<1500).map { "{\"text\": \"shard \(k) line \($0) of \($0 % 13) times\"}" }
+      if k == 2 { lines[0] = "{\"text\": broken" }
+      try GzipFixtures.write(Array(lines.joined(separator: "\n").utf8), to: "\(corpus)/s\(k).jsonl.gz")
+    }
+    var request = CountRequest(inputs: [corpus], output: dir.file("out"), maxOrder: 3)
+    request.jobs = 1
+    request.spillThreshold = 40_000
+    #expect(throws: CountError.self) { try CountPipeline.run(request) }
+    #expect(try RunJournal.runs(in: dir.file("out.parts")).count >= 3)
+    request.skipBadLines = true
+    request.resume = true
+    return (request, corpus)
+  }
+
+  /// One clean count of `corpus` with `request`'s settings.
+  static func reference(_ request: CountRequest, _ corpus: String, in dir: TemporaryDirectory)
+    throws -> [String: Data]
+  {
+    var clean = request
+    clean.output = dir.file("one")
+    clean.resume = false
+    clean.spillThreshold = nil
+    _ = try CountPipeline.run(clean)
+    return try tableFiles(dir.file("one"))
+  }
+
+  /// A changed first shard drops its runs, and with them the later runs of the shards they
+  /// shared (whose first parts are gone): nothing is counted twice.
+  @Test func aChangedShardDropsTheRunsThatFollowOnFromIt() throws {
+    let dir = try TemporaryDirectory()
+    let (request, corpus) = try Self.interruptedCount(in: dir)
+    let path = "\(corpus)/s0.jsonl.gz"
+    try FileManager.default.setAttributes(
+      [.modificationDate: Date(timeIntervalSinceNow: 100)], ofItemAtPath: path)
+    _ = try CountPipeline.run(request)
+    #expect(try Self.tableFiles(dir.file("out")) == Self.reference(request, corpus, in: dir))
+  }
+
+  /// A run missing a table (killed while its files were moved out) is not used.
+  @Test func aRunMissingATableIsCountedAgain() throws {
+    let dir = try TemporaryDirectory()
+    let (request, corpus) = try Self.interruptedCount(in: dir)
+    let runs = try RunJournal.runs(in: dir.file("out.parts"))
+    try FileManager.default.removeItem(atPath: "\(runs[1])/order-2.tsc")
+    _ = try CountPipeline.run(request)
+    #expect(try Self.tableFiles(dir.file("out")) == Self.reference(request, corpus, in: dir))
+  }
+
+  /// What a finished count left behind when killed while removing its runs is removed, never
+  /// resumed.
+  @Test func leftoversOfAFinishedCountAreRemoved() throws {
+    let dir = try TemporaryDirectory()
+    var (request, corpus) = try Self.interruptedCount(in: dir)
+    _ = try CountPipeline.run(request)
+    let reference = try Self.tableFiles(dir.file("out"))
+    // As if killed in RunJournal.finish: the mark is there, some runs are not.
+    try FileManager.default.createDirectory(
+      atPath: dir.file("out.parts/run-1-0-1"), withIntermediateDirectories: true)
+    try Data().write(to: URL(fileURLWithPath: dir.file("out.parts/finished")))
+    #expect(throws: CountError.nothingToResume(output: dir.file("out"))) {
+      try CountPipeline.run(request)
+    }
+    #expect(!FileManager.default.fileExists(atPath: dir.file("out.parts")))
+    #expect(try Self.tableFiles(dir.file("out")) == reference)
+    request.resume = false
+    request.overwrite = true
+    _ = try CountPipeline.run(request)
+    _ = corpus
   }
 
   /// A count that fails before anything is written leaves nothing behind.

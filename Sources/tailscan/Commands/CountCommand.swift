@@ -222,6 +222,7 @@ extension Tailscan {
       } catch let error as CountError {
         if case .interruptedRun = error { throw error }
         if case .resumeMismatch = error { throw error }
+        if case .damagedRun = error { throw error }
         throw keptNote(error)
       } catch {
         throw keptNote(error)
