@@ -1,5 +1,6 @@
 internal import Dispatch
 internal import Foundation
+internal import Synchronization
 internal import TailscanIO
 
 /// One counter's tables of a family, sorted and ready to be written, alone or merged with other
@@ -47,22 +48,6 @@ package struct TableParts: @unchecked Sendable {
     }
     runs = try builders.map { try $0.sortedRuns(rank: rank) }
   }
-
-  func term(_ i: Int) -> ArraySlice<UInt8> { bytes[offsets[i]..<offsets[i + 1]] }
-
-  /// Byte order of term `i` against `other`'s term `j` (negative: before; a prefix first).
-  func compare(_ i: Int, _ other: TableParts, _ j: Int) -> Int {
-    let a = offsets[i]
-    let m = offsets[i + 1] - a
-    let b = other.offsets[j]
-    let n = other.offsets[j + 1] - b
-    let c = unsafe bytes.withUnsafeBufferPointer { x in
-      unsafe other.bytes.withUnsafeBufferPointer { y in
-        min(m, n) == 0 ? 0 : Int(unsafe memcmp(x.baseAddress! + a, y.baseAddress! + b, min(m, n)))
-      }
-    }
-    return c != 0 ? c : m - n
-  }
 }
 
 extension CountTableWriter {
@@ -85,41 +70,30 @@ extension CountTableWriter {
       source = (0..<parts[0].termCount).map { (0, $0) }
       merged = parts[0].counts
     } else {
-      var cursors = [Int](repeating: 0, count: parts.count)
-      var live = (0..<parts.count).filter { parts[$0].termCount > 0 }
-      while !live.isEmpty {
-        var best = live[0]
-        for p in live.dropFirst() where parts[p].compare(cursors[p], parts[best], cursors[best]) < 0 {
-          best = p
-        }
-        let id = UInt32(source.count)
-        let bestTerm = cursors[best]
-        source.append((best, bestTerm))
-        var count: UInt64 = 0
-        var documents: UInt64 = 0
-        for p in live where p == best || parts[p].compare(cursors[p], parts[best], bestTerm) == 0 {
-          count &+= parts[p].counts[2 * cursors[p]]
-          documents &+= parts[p].counts[2 * cursors[p] + 1]
-          maps[p][cursors[p]] = id
-          cursors[p] += 1
-        }
-        merged.append(count)
-        merged.append(documents)
-        live.removeAll { cursors[$0] == parts[$0].termCount }
-      }
+      (source, merged) = mergeTerms(parts, maps: &maps)
     }
     let n = source.count
-    var summaries = [
-      try unsafe writeVocabulary(family: family, count: n, to: directory, seed: seed) {
-        e, body in
-        let (p, i) = source[e]
-        unsafe parts[p].bytes.withUnsafeBytes { raw in
-          let token = unsafe UnsafeRawBufferPointer(
-            rebasing: raw[parts[p].offsets[i]..<parts[p].offsets[i + 1]])
-          unsafe body(token, merged[2 * e], merged[2 * e + 1])
+    // The vocabulary is written on its own thread while the n-grams are renumbered and written.
+    let vocabulary = Mutex<Result<TableSummary, any Error>?>(nil)
+    let done = DispatchGroup()
+    let inputs = UncheckedSendable((parts, source, merged))
+    DispatchQueue.global().async(group: done) {
+      let (parts, source, merged) = inputs.value
+      let result = Result {
+        try unsafe writeVocabulary(family: family, count: n, to: directory, seed: seed) {
+          e, body in
+          let (p, i) = source[e]
+          unsafe parts[p].bytes.withUnsafeBytes { raw in
+            let token = unsafe UnsafeRawBufferPointer(
+              rebasing: raw[parts[p].offsets[i]..<parts[p].offsets[i + 1]])
+            unsafe body(token, merged[2 * e], merged[2 * e + 1])
+          }
         }
       }
-    ]
+      vocabulary.withLock { $0 = result }
+    }
+    var summaries: [TableSummary] = []
+    defer { done.wait() }
     if parts.count > 1 {
       // Each part's runs into merged ids: increasing maps keep them sorted.
       let work = { (p: Int) in for builder in parts[p].builders { builder.renumberSortedRuns(maps[p]) } }
@@ -148,7 +122,69 @@ extension CountTableWriter {
           try unsafe RunMerger.merge(shared.value[p], keyWords: keyWords, body)
         })
     }
-    return summaries
+    done.wait()
+    let written = try vocabulary.withLock { $0 }!.get()
+    return [written] + summaries
+  }
+}
+
+extension CountTableWriter {
+  /// The k-way merge of several parts' terms by bytes: per merged term a part and term that has
+  /// it, and its summed counts; fills `maps[p][i]` with the merged id of part p's term i.
+  static func mergeTerms(_ parts: [TableParts], maps: inout [[UInt32]])
+    -> ([(part: Int, term: Int)], [UInt64])
+  {
+    // Raw copies of the parts' terms, so that the loop reads memory, not arrays.
+    let bytes = unsafe parts.map { part in
+      let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, part.bytes.count))
+      _ = unsafe copy.initialize(from: part.bytes)
+      return unsafe copy
+    }
+    let offsets = unsafe parts.map { part in
+      let copy = UnsafeMutableBufferPointer<Int>.allocate(capacity: part.offsets.count)
+      _ = unsafe copy.initialize(from: part.offsets)
+      return unsafe copy
+    }
+    defer {
+      for unsafe b in unsafe bytes { unsafe b.deallocate() }
+      for unsafe o in unsafe offsets { unsafe o.deallocate() }
+    }
+    /// Byte order of part p's term i against part q's term j.
+    func compare(_ p: Int, _ i: Int, _ q: Int, _ j: Int) -> Int {
+      let a = unsafe offsets[p][i]
+      let m = unsafe offsets[p][i + 1] - a
+      let b = unsafe offsets[q][j]
+      let n = unsafe offsets[q][j + 1] - b
+      let c = min(m, n) == 0 ? 0 : Int(unsafe memcmp(bytes[p].baseAddress! + a, bytes[q].baseAddress! + b, min(m, n)))
+      return c != 0 ? c : m - n
+    }
+    var source: [(part: Int, term: Int)] = []
+    var merged: [UInt64] = []
+    source.reserveCapacity(parts.map(\.termCount).max() ?? 0)
+    var cursors = [Int](repeating: 0, count: parts.count)
+    let ends = parts.map(\.termCount)
+    var live = (0..<parts.count).filter { ends[$0] > 0 }
+    while !live.isEmpty {
+      var best = live[0]
+      for p in live.dropFirst() where compare(p, cursors[p], best, cursors[best]) < 0 { best = p }
+      let id = UInt32(source.count)
+      let bestTerm = cursors[best]
+      source.append((best, bestTerm))
+      var count: UInt64 = 0
+      var documents: UInt64 = 0
+      var finished = false
+      for p in live where p == best || compare(p, cursors[p], best, bestTerm) == 0 {
+        count &+= parts[p].counts[2 * cursors[p]]
+        documents &+= parts[p].counts[2 * cursors[p] + 1]
+        maps[p][cursors[p]] = id
+        cursors[p] += 1
+        if cursors[p] == ends[p] { finished = true }
+      }
+      merged.append(count)
+      merged.append(documents)
+      if finished { live.removeAll { cursors[$0] == ends[$0] } }
+    }
+    return (source, merged)
   }
 }
 
