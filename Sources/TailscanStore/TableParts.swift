@@ -73,11 +73,12 @@ extension CountTableWriter {
       (source, merged) = mergeTerms(parts, maps: &maps)
     }
     let n = source.count
-    // The vocabulary is written on its own thread while the n-grams are renumbered and written.
+    // With threads to spare, the vocabulary is written on its own thread while the n-grams are
+    // renumbered and written; on one (a run written under a memory budget), first.
     let vocabulary = Mutex<Result<TableSummary, any Error>?>(nil)
     let done = DispatchGroup()
     let inputs = UncheckedSendable((parts, source, merged))
-    DispatchQueue.global().async(group: done) {
+    let writeVocabularyTable = { @Sendable in
       let (parts, source, merged) = inputs.value
       let result = Result {
         try unsafe writeVocabulary(family: family, count: n, to: directory, seed: seed) {
@@ -91,6 +92,11 @@ extension CountTableWriter {
         }
       }
       vocabulary.withLock { $0 = result }
+    }
+    if threads > 1 {
+      DispatchQueue.global().async(group: done, execute: writeVocabularyTable)
+    } else {
+      writeVocabularyTable()
     }
     var summaries: [TableSummary] = []
     defer { done.wait() }
