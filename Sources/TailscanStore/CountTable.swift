@@ -216,37 +216,22 @@ public final class CountTable: @unchecked Sendable {
       throw StoreError.orderNotCounted(order: order, counted: 1...maxOrder)
     }
     guard k > 0 else { return [] }
-    // A min-heap of (count, -index) of size k.
-    var heap: [(count: UInt64, index: Int)] = []
-    func less(_ a: (count: UInt64, index: Int), _ b: (count: UInt64, index: Int)) -> Bool {
+    // The k largest so far, smallest on top (a later index counts as smaller on ties).
+    typealias Item = (count: UInt64, index: Int)
+    func less(_ a: Item, _ b: Item) -> Bool {
       a.count != b.count ? a.count < b.count : a.index > b.index
     }
+    var best = MinHeap<Item>([], less: less)
     forEachCount(order: order) { index, count in
       let item = (count: count, index: index)
-      if heap.count < k {
-        heap.append(item)
-        var c = heap.count - 1
-        while c > 0 {
-          let p = (c - 1) / 2
-          if less(heap[c], heap[p]) { heap.swapAt(c, p); c = p } else { break }
-        }
-      } else if less(heap[0], item) {
-        heap[0] = item
-        var p = 0
-        while true {
-          let l = 2 * p + 1
-          let r = l + 1
-          var m = p
-          if l < heap.count && less(heap[l], heap[m]) { m = l }
-          if r < heap.count && less(heap[r], heap[m]) { m = r }
-          if m == p { break }
-          heap.swapAt(p, m)
-          p = m
-        }
+      if best.count < k {
+        best.push(item)
+      } else if less(best.top!, item) {
+        best.replaceTop(item)
       }
     }
-    heap.sort { less($1, $0) }
-    return try heap.map { item in
+    let heap = best.items
+    return try heap.sorted { less($1, $0) }.map { item in
       let (ids, counts) = entry(order: order, index: item.index)
       return (try ids.map { try tokenBytes($0) }, counts)
     }

@@ -442,21 +442,22 @@ struct TableFile: Sendable {
   }
 }
 
-/// A binary min-heap of small integers under a comparison that may change as the top's key
-/// does (`replaceTop` after the top's key grew).
-struct MinHeap {
-  private var items: [Int]
-  private let less: (Int, Int) -> Bool
+/// A binary min-heap under a comparison that may change as the top's key does (`replaceTop`
+/// after the top's key grew).
+struct MinHeap<Element> {
+  private(set) var items: [Element]
+  private let less: (Element, Element) -> Bool
 
-  init(_ items: [Int], less: @escaping (Int, Int) -> Bool) {
+  init(_ items: [Element], less: @escaping (Element, Element) -> Bool) {
     self.items = []
     self.less = less
     for item in items { push(item) }
   }
 
-  var top: Int? { items.first }
+  var top: Element? { items.first }
+  var count: Int { items.count }
 
-  mutating func push(_ item: Int) {
+  mutating func push(_ item: Element) {
     items.append(item)
     var c = items.count - 1
     while c > 0 {
@@ -467,8 +468,8 @@ struct MinHeap {
     }
   }
 
-  /// Puts `item` (the top, with a new key) back in place.
-  mutating func replaceTop(_ item: Int) {
+  /// Puts `item` in the top's place and restores the order.
+  mutating func replaceTop(_ item: Element) {
     items[0] = item
     siftDown()
   }
