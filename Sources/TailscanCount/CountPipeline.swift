@@ -198,20 +198,10 @@ extension CountPipeline {
     let tables = try Counters.write(
       finals.map(\.parts), shardMaps: shardMaps.map { Optional($0) }, to: temporary,
       threads: threads, minimumPart: context.request.mergePart)
-    var totals = Manifest.Totals()
-    for input in inputs { totals.add(input) }
-    totals.emptyFiles = inputs.filter { $0.bytes == 0 }.count
-    totals.replacedSurrogates = finals.reduce(0) { $0 + $1.replacedSurrogates }
-    var warnings: [String] = []
-    for warning in finals.flatMap(\.warnings) where !warnings.contains(warning) {
-      warnings.append(warning)
-    }
     let manifest = Manifest(
-      toolVersion: TailscanVersion.current, createdAt: ISO8601DateFormatter().string(from: Date()),
-      settings: context.settings, totals: totals, tables: tables, inputs: inputs,
-      skipped: Array(finals.flatMap(\.skipped).sorted { ($0.path, $0.line) < ($1.path, $1.line) }
-        .prefix(Manifest.listedSkips)),
-      warnings: warnings.sorted())
+      merging: finals.map { ($0.skipped, $0.warnings, $0.replacedSurrogates) }, inputs: inputs,
+      settings: context.settings, tables: tables, toolVersion: TailscanVersion.current,
+      createdAt: ISO8601DateFormatter().string(from: Date()))
     try RunJournal.commit(
       run: temporary, as: "\(context.work)/\(name)", manifest: manifest,
       complete: finals.flatMap(\.complete),

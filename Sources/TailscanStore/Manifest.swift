@@ -189,6 +189,26 @@ public struct Manifest: Codable, Sendable, Equatable {
     self.warnings = warnings
   }
 
+  /// The manifest of tables merged from several parts: `inputs` (merged, see
+  /// `TableMerger.mergedInputs`) and totals from them, the parts' skipped lines by place, their
+  /// warnings once each (sorted; the warnings that sum up totals are made anew, last).
+  public init(
+    merging parts: [(skipped: [SkippedLine], warnings: [String], replacedSurrogates: Int)],
+    inputs: [Input], settings: Settings, tables: [TableSummary], toolVersion: String,
+    createdAt: String
+  ) {
+    var totals = Totals()
+    for input in inputs { totals.add(input) }
+    totals.emptyFiles = inputs.filter { $0.bytes == 0 }.count
+    totals.replacedSurrogates = parts.reduce(0) { $0 + $1.replacedSurrogates }
+    let skipped = parts.flatMap(\.skipped).sorted { ($0.path, $0.line) < ($1.path, $1.line) }
+    let warnings = Set(parts.flatMap(\.warnings).filter { !Self.isTotalsWarning($0) }).sorted()
+    self.init(
+      toolVersion: toolVersion, createdAt: createdAt, settings: settings, totals: totals,
+      tables: tables, inputs: inputs, skipped: Array(skipped.prefix(Self.listedSkips)),
+      warnings: warnings + Self.totalsWarnings(totals))
+  }
+
   /// The manifest as pretty-printed JSON with sorted keys.
   public func encoded() throws -> Data {
     let encoder = JSONEncoder()

@@ -108,22 +108,10 @@ public enum TableMerger {
         }
       }
     }
-    var totals = Manifest.Totals()
-    for input in inputs { totals.add(input) }
-    totals.emptyFiles = inputs.filter { $0.bytes == 0 }.count
-    totals.replacedSurrogates = manifests.reduce(0) { $0 + $1.totals.replacedSurrogates }
-    var skipped = manifests.flatMap(\.skipped)
-    skipped.sort { ($0.path, $0.line) < ($1.path, $1.line) }
-    var warnings: [String] = []
-    for warning in manifests.flatMap(\.warnings)
-    where !Manifest.isTotalsWarning(warning) && !warnings.contains(warning) {
-      warnings.append(warning)
-    }
     let manifest = Manifest(
-      toolVersion: toolVersion, createdAt: createdAt, settings: settings, totals: totals,
-      tables: tables, inputs: inputs,
-      skipped: Array(skipped.prefix(Manifest.listedSkips)),
-      warnings: warnings.sorted() + Manifest.totalsWarnings(totals))
+      merging: manifests.map { ($0.skipped, $0.warnings, $0.totals.replacedSurrogates) },
+      inputs: inputs, settings: settings, tables: tables, toolVersion: toolVersion,
+      createdAt: createdAt)
     try manifest.encoded().write(to: URL(fileURLWithPath: "\(output)/\(Manifest.fileName)"))
     return manifest
   }
