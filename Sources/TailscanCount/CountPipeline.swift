@@ -62,23 +62,14 @@ public enum CountPipeline {
       skipBadLines: request.skipBadLines, hashSeed: NGramCounter.defaultSeed,
       numbers: request.numbers, entities: entityPlan?.settings)
 
-    // The runs of an earlier, interrupted run of the same request, and where to go on.
-    let journal = try RunJournal.open(
-      work, settings: settings, shards: shards, resume: request.resume,
-      overwrite: request.overwrite)
-    var work_: [ShardTask] = []
-    for (index, shard) in shards.enumerated() {
-      let done = journal.linesDone[shard.path]
-      if done == .max { continue }
-      work_.append(ShardTask(index: index, shard: shard, skipLines: done ?? 0))
-    }
-    let tasks = work_
-    let jobs = max(1, min(request.jobs, tasks.count))
+    // The memory plan, checked before anything is written (for at most as many workers as
+    // shards; fewer if some were counted before).
+    let planned = max(1, min(request.jobs, shards.count))
     // Sort buffers: one per n-gram order above 1, two for number terms, one for entities.
     let buffers =
       (request.ngrams ? request.maxOrder - 1 : 0) + (request.numbers != nil ? 2 : 0)
       + (request.entities != nil ? 1 : 0)
-    var budget = try MemoryPlan(budget: request.memoryBudget, jobs: jobs, buffers: buffers)
+    var budget = try MemoryPlan(budget: request.memoryBudget, jobs: planned, buffers: buffers)
     if let threshold = request.spillThreshold {
       budget = MemoryPlan(sortBytes: 1 << 16, spillBytes: threshold)
     } else if let memory = request.memoryBudget {
@@ -89,9 +80,22 @@ public enum CountPipeline {
       ).memoryBytes
       if empty * 2 > budget.spillBytes {
         throw CountError.memoryBudgetTooSmall(
-          budget: memory, needed: MemoryPlan.reserve + 2 * empty * (2 * jobs + 3) / 2, jobs: jobs)
+          budget: memory, needed: MemoryPlan.reserve + empty * (2 * planned + 3), jobs: planned)
       }
     }
+
+    // The runs of an earlier, interrupted run of the same request, and where to go on.
+    let journal = try RunJournal.open(
+      work, settings: settings, maxLineBytes: request.maxLineBytes, shards: shards,
+      resume: request.resume, overwrite: request.overwrite)
+    var work_: [ShardTask] = []
+    for (index, shard) in shards.enumerated() {
+      let done = journal.linesDone[shard.path]
+      if done == .max { continue }
+      work_.append(ShardTask(index: index, shard: shard, skipLines: done ?? 0))
+    }
+    let tasks = work_
+    let jobs = max(1, min(request.jobs, tasks.count))
 
     let shared = SharedProgress(workers: jobs)
     let bytesTotal = tasks.reduce(0) { $0 + $1.shard.size }
@@ -137,6 +141,7 @@ public enum CountPipeline {
       if !finalState.finals.isEmpty {
         try? writeFinalRun(finalState.finals, context: context, threads: 1)
       }
+      if !finalState.damaged.isEmpty { RunJournal.markDamaged(finalState.damaged, in: work) }
       if (try? RunJournal.runs(in: work).isEmpty) ?? false {
         Syscalls.removeTree(work)
       }
@@ -309,6 +314,8 @@ final class SharedProgress: Sendable {
     var current: [(Int, Int, Int)]
     var error: (any Error)?
     var warnings: [String] = []
+    /// Shards found damaged: '--resume' counts them again from their start.
+    var damaged: [String] = []
     /// The workers' counts since their last run, handed over at the end.
     var finals: [FinalCounts] = []
     /// Runs written, and their bytes (temporary space, removed at the end).
@@ -453,12 +460,13 @@ struct Worker: ~Copyable {
 
     var newSkips: [Manifest.SkippedLine] = []
     var segmentOpen = true
-    /// Set when counting a document failed part-way (its counts are then incomplete).
-    var documentFailed = false
-    /// Ends the segment: into the run's inputs, with its tokens and skipped lines.
-    /// (A part of a shard with no line in it is left out, unless the shard is done.)
+    var replacedBefore = 0
+    /// Ends the segment: into the run's inputs, with its tokens, skipped lines and replaced
+    /// surrogates. (A part of a shard with no line in it is left out, unless the shard is done.)
     func close(_ segment: inout Manifest.Input, done: Bool = false) {
       segmentOpen = false
+      replacedSurrogates += extractor.replacedSurrogates - replacedBefore
+      replacedBefore = extractor.replacedSurrogates
       segment.tokens = counters.tokens - tokensBefore
       segment.uncompressedBytes = uncompressedBytes
       if done || segment.lines > segmentStart {
@@ -524,12 +532,7 @@ struct Worker: ~Copyable {
       do {
         let id = DocumentID.make(shard: inputs.count, line: lineNumber)
         let isDocument = try extractor.extract(from: line) { text in
-          do {
-            try counters.count(text, id: id)
-          } catch {
-            documentFailed = true
-            throw error
-          }
+          try counters.count(text, id: id)
         }
         if isDocument { segment.documents += 1 } else { segment.blankLines += 1 }
       } catch let error as LineError {
@@ -544,21 +547,17 @@ struct Worker: ~Copyable {
     }
     } catch {
       if segmentOpen {
-        if documentFailed {
-          // The counts hold part of a document: the run is not kept (its shards are counted
-          // again by '--resume').
-          isPoisoned = true
-        } else {
-          // A damaged shard: every line before the damage is counted, and kept.
-          close(&segment)
-        }
+        // The counts hold part of a document, or lines of a damaged shard (gzip checks its
+        // data only at the end of a member): the run is not kept, and the shard's earlier runs
+        // are dropped by '--resume' (its other shards are counted again).
+        isPoisoned = true
+        if error is IOError { shared.state.withLock { $0.damaged.append(shard.path) } }
       }
       throw error
     }
     uncompressedBytes = reader.uncompressedBytes
     close(&segment, done: true)
     complete.append(shard.path)
-    replacedSurrogates += extractor.replacedSurrogates
     let documents = segment.documents
     shared.state.withLock {
       $0.current[worker] = (0, 0, 0)

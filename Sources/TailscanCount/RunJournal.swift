@@ -30,13 +30,22 @@ enum RunJournal {
 
   /// Set once the output is written: what is left here is only to be removed.
   static let finishedFileName = "finished"
+  /// Shards found damaged, one path a line: their runs are dropped by the next `open`.
+  static let damagedFileName = "damaged"
+
+  /// What a count asks for that must not change on `--resume`.
+  struct Request: Codable, Equatable {
+    var settings: Manifest.Settings
+    var maxLineBytes: Int
+  }
 
   /// Prepares `work` for a count with `settings`: a new, empty one, or with `resume` the one an
   /// interrupted count left (its runs of shards that have changed since are dropped).
   static func open(
-    _ work: String, settings: Manifest.Settings, shards: [CorpusWalker.Shard], resume: Bool,
-    overwrite: Bool
+    _ work: String, settings: Manifest.Settings, maxLineBytes: Int,
+    shards: [CorpusWalker.Shard], resume: Bool, overwrite: Bool
   ) throws -> State {
+    OutputDirectory.removeAbandoned(work)
     // What a finished count left: only to be removed.
     if try Syscalls.status("\(work)/\(finishedFileName)") != nil { remove(work) }
     let exists = try Syscalls.status(work) != nil
@@ -45,7 +54,7 @@ enum RunJournal {
         guard overwrite, try isWorkDirectory(work) else {
           throw CountError.interruptedRun(output: String(work.dropLast(".parts".count)), work: work)
         }
-        Syscalls.removeTree(work)
+        remove(work)
       } else if resume {
         let output = String(work.dropLast(".parts".count))
         if try Syscalls.status("\(output)/\(Manifest.fileName)") != nil {
@@ -55,21 +64,29 @@ enum RunJournal {
       try Syscalls.makeDirectories(work)
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      try writeFile("\(work)/\(requestFileName)", Array(try encoder.encode(settings)))
+      let request = Request(settings: settings, maxLineBytes: maxLineBytes)
+      try writeFile("\(work)/\(requestFileName)", Array(try encoder.encode(request)))
       Syscalls.syncDirectory(work)
       return State()
     }
     // Resume: the same settings (bad lines may now be skipped), then the runs.
-    let earlier: Manifest.Settings
+    let earlier: Request
     do {
       let data = try Data(contentsOf: URL(fileURLWithPath: "\(work)/\(requestFileName)"))
-      earlier = try JSONDecoder().decode(Manifest.Settings.self, from: data)
+      earlier = try JSONDecoder().decode(Request.self, from: data)
     } catch {
-      throw CountError.damagedRun(path: "\(work)/\(requestFileName)", detail: "\(error)")
+      throw CountError.damagedRun(
+        path: "\(work)/\(requestFileName)", detail: (error as NSError).localizedDescription)
     }
-    if let (what, before, now) = TableMerger.difference(earlier, settings) {
+    if let (what, before, now) = TableMerger.difference(earlier.settings, settings) {
       throw CountError.resumeMismatch(
         work: work, detail: "\(what) differ (it counted with \(before), this run asks for \(now))")
+    }
+    if earlier.maxLineBytes != maxLineBytes {
+      throw CountError.resumeMismatch(
+        work: work,
+        detail: "'--max-line-bytes' differs (it counted with \(earlier.maxLineBytes), this run "
+          + "asks for \(maxLineBytes))")
     }
     var runs: [(path: String, manifest: Manifest, record: RunRecord)] = []
     var unusable: [String] = []
@@ -91,7 +108,9 @@ enum RunJournal {
           unusable.append(path)
         }
       } catch {
-        throw CountError.damagedRun(path: path, detail: "\(error)")
+        // Committed runs are whole: one that cannot be read was being dropped when the count
+        // was killed, and is dropped now.
+        unusable.append(path)
       }
     }
     // Shards that changed (or went) since, and shards whose parts do not follow on from their
@@ -99,6 +118,10 @@ enum RunJournal {
     // counted again too.
     let current = Dictionary(shards.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
     var invalid = Set<String>()
+    let damaged = "\(work)/\(damagedFileName)"
+    if let text = try? String(contentsOfFile: damaged, encoding: .utf8) {
+      for line in text.split(separator: "\n") { invalid.insert(String(line)) }
+    }
     for run in runs {
       for input in run.manifest.inputs {
         let shard = current[input.path]
@@ -127,10 +150,9 @@ enum RunJournal {
       for run in dropped { for input in run.manifest.inputs { invalid.insert(input.path) } }
       kept.removeAll { run in dropped.contains { $0.path == run.path } }
     }
-    for run in runs where !kept.contains(where: { $0.path == run.path }) {
-      Syscalls.removeTree(run.path)
-    }
-    for path in unusable { Syscalls.removeTree(path) }
+    for run in runs where !kept.contains(where: { $0.path == run.path }) { drop(run.path) }
+    for path in unusable { drop(path) }
+    Syscalls.removeTree(damaged)
     Syscalls.syncDirectory(work)
     var state = State()
     for run in kept {
@@ -145,8 +167,8 @@ enum RunJournal {
   /// Whether `path` holds only what a count keeps there (so `--force` may remove it).
   static func isWorkDirectory(_ path: String) throws -> Bool {
     try Syscalls.directoryEntries(path).allSatisfy {
-      $0 == requestFileName || $0 == finishedFileName || $0.hasPrefix("run-")
-        || $0.hasPrefix(".run-")
+      $0 == requestFileName || $0 == finishedFileName || $0 == damagedFileName
+        || $0.hasPrefix("run-") || $0.hasPrefix(".run-") || $0.hasPrefix(".droprun-")
     }
   }
 
@@ -158,11 +180,35 @@ enum RunJournal {
     remove(work)
   }
 
+  /// Removes `work` at once (renamed to a name only ever removed, then removed).
   static func remove(_ work: String) {
-    for name in (try? Syscalls.directoryEntries(work)) ?? [] where name != finishedFileName {
-      Syscalls.removeTree("\(work)/\(name)")
+    let trash = "\(work).old-\(Syscalls.processID)"
+    if (try? Syscalls.rename(work, to: trash)) != nil {
+      Syscalls.syncDirectory(parentDirectory(of: work))
+      Syscalls.removeTree(trash)
+    } else {
+      Syscalls.removeTree(work)
     }
-    Syscalls.removeTree(work)
+  }
+
+  /// Drops a run at once (a hidden name is only ever removed).
+  static func drop(_ run: String) {
+    let slash = run.lastIndex(of: "/")!
+    let hidden = "\(run[..<slash])/.drop\(run[run.index(after: slash)...])"
+    if (try? Syscalls.rename(run, to: hidden)) != nil {
+      Syscalls.removeTree(hidden)
+    } else {
+      Syscalls.removeTree(run)
+    }
+  }
+
+  /// Records that `paths` were found damaged (their runs are dropped on resume).
+  static func markDamaged(_ paths: [String], in work: String) {
+    let file = "\(work)/\(damagedFileName)"
+    let earlier = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+    let text = earlier + paths.map { $0 + "\n" }.joined()
+    try? writeFile(file, Array(text.utf8))
+    Syscalls.syncDirectory(work)
   }
 
   /// The runs in `work`, by name.

@@ -51,7 +51,7 @@ public struct OutputDirectory: ~Copyable {
 
   /// Removes the temporary directories of writers of `path` that were killed (their process is
   /// gone), so that a crash leaves nothing behind for long.
-  static func removeAbandoned(_ path: String) {
+  package static func removeAbandoned(_ path: String) {
     let parent = parentDirectory(of: path)
     let name = path.split(separator: "/").last.map(String.init) ?? path
     guard let entries = try? Syscalls.directoryEntries(parent) else { return }

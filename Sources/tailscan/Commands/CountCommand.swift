@@ -166,7 +166,8 @@ extension Tailscan {
     /// `error`, followed by where the counts made before it are kept, if any were.
     func keptNote(_ error: any Error) -> any Error {
       let work = CountPipeline.workDirectory(for: output)
-      guard FileManager.default.fileExists(atPath: work) else { return error }
+      let entries = (try? FileManager.default.contentsOfDirectory(atPath: work)) ?? []
+      guard entries.contains(where: { $0.hasPrefix("run-") }) else { return error }
       return CountFailure(
         message: "\(error)\nwhat was counted before this is kept in '\(work)': once the cause is "
           + "fixed, run the same command with '--resume' to go on from there")
