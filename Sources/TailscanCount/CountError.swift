@@ -31,8 +31,6 @@ public enum CountError: Error, Sendable, Equatable {
   case resumeMismatch(work: String, detail: String)
   /// A run of an interrupted count cannot be read.
   case damagedRun(path: String, detail: String)
-  /// Any other failure, described.
-  case failed(String)
 }
 
 extension CountError: CustomStringConvertible {
@@ -77,8 +75,6 @@ extension CountError: CustomStringConvertible {
     case .damagedRun(let path, let detail):
       "'\(path)' (a run of an interrupted count) is damaged (\(detail)); remove its directory "
         + "and start over"
-    case .failed(let message):
-      message
     case .documentChanged(let path, let line, let reason):
       "'\(path)':\(line) \(reason); the shard has changed since it was counted: restore it or "
         + "recount"

@@ -9,8 +9,9 @@ import TailscanText
 /// Shards are counted by `jobs` workers at once, each with its own reader and counters. A
 /// worker writes what it has counted as a *run* (a table directory under `<output>.parts/`)
 /// when its counts reach its share of the memory budget, when it has been counting for
-/// `checkpointSeconds`, and when it stops; the runs are merged into the output at the end
-/// (`TableMerger`). Runs are written atomically and say which shards (or which first lines of a
+/// `checkpointSeconds`, and when it stops on an error; at the end the workers hand their counts
+/// over sorted and they are merged in memory into one more run (under a memory budget each
+/// worker writes its own), and the runs are merged into the output (`TableMerger`). Runs are written atomically and say which shards (or which first lines of a
 /// shard) they hold, so a run that was killed resumes where its runs end (`resume`), and the
 /// output is the same, byte for byte, however the work was split.
 public enum CountPipeline {
@@ -88,13 +89,10 @@ public enum CountPipeline {
     let journal = try RunJournal.open(
       work, settings: settings, maxLineBytes: request.maxLineBytes, shards: shards,
       resume: request.resume, overwrite: request.overwrite)
-    var work_: [ShardTask] = []
-    for (index, shard) in shards.enumerated() {
+    let tasks = shards.enumerated().compactMap { index, shard in
       let done = journal.linesDone[shard.path]
-      if done == .max { continue }
-      work_.append(ShardTask(index: index, shard: shard, skipLines: done ?? 0))
+      return done == .max ? nil : ShardTask(index: index, shard: shard, skipLines: done ?? 0)
     }
-    let tasks = work_
     let jobs = max(1, min(request.jobs, tasks.count))
 
     let shared = SharedProgress(workers: jobs)
@@ -102,7 +100,6 @@ public enum CountPipeline {
     let context = WorkerContext(
       request: request, settings: settings, entities: entityPlan, tasks: tasks,
       work: work, memory: budget, shared: shared)
-    var threads: [Thread] = []
     for worker in 0..<jobs {
       let thread = Thread {
         do {
@@ -115,7 +112,6 @@ public enum CountPipeline {
       }
       thread.stackSize = 16 << 20
       thread.start()
-      threads.append(thread)
     }
     var lastReport = start
     while true {
@@ -195,38 +191,60 @@ public enum CountPipeline {
 extension CountPipeline {
   /// Writes the counts the workers handed over at the end as one run.
   static func writeFinalRun(_ finals: [FinalCounts], context: WorkerContext, threads: Int) throws {
-    let (inputs, shardMaps) = TableMerger.mergedInputs(finals.map(\.inputs))
-    let name = "run-\(context.runID)-final"
-    let temporary = "\(context.work)/.\(name).tmp"
-    Syscalls.removeTree(temporary)
-    try Syscalls.makeDirectory(temporary)
-    let tables = try Counters.write(
-      finals.map(\.parts), shardMaps: shardMaps.map { Optional($0) }, to: temporary,
-      threads: threads, minimumPart: context.request.mergePart)
-    let manifest = Manifest(
-      merging: finals.map { ($0.skipped, $0.warnings, $0.replacedSurrogates) }, inputs: inputs,
-      settings: context.settings, tables: tables, toolVersion: TailscanVersion.current,
-      createdAt: ISO8601DateFormatter().string(from: Date()))
-    try RunJournal.commit(
-      run: temporary, as: "\(context.work)/\(name)", manifest: manifest,
-      complete: finals.flatMap(\.complete),
-      starts: finals.reduce(into: [:]) { $0.merge($1.starts) { a, _ in a } })
-    context.shared.state.withLock {
-      $0.runs += 1
-      $0.runBytes += tables.reduce(0) { $0 + $1.bytes }
+    let contents = finals.map(\.contents)
+    let (inputs, shardMaps) = TableMerger.mergedInputs(contents.map(\.inputs))
+    try context.writeRun("run-\(context.runID)-final", inputs: inputs, contents: contents) {
+      directory in
+      try Counters.write(
+        finals.map(\.parts), shardMaps: shardMaps.map { Optional($0) }, to: directory,
+        threads: threads, minimumPart: context.request.mergePart)
     }
   }
+}
+
+extension WorkerContext {
+  /// Writes the run `name` (atomically): `tables` writes its tables into the directory it is
+  /// given; `inputs` (merged) and `contents` make its manifest and record.
+  func writeRun(
+    _ name: String, inputs: [Manifest.Input], contents: [RunContents],
+    tables: (String) throws -> [TableSummary]
+  ) throws {
+    let temporary = "\(work)/.\(name).tmp"
+    Syscalls.removeTree(temporary)
+    try Syscalls.makeDirectory(temporary)
+    let written = try tables(temporary)
+    let manifest = Manifest(
+      merging: contents.map { ($0.skipped, $0.warnings, $0.replacedSurrogates) }, inputs: inputs,
+      settings: settings, tables: written, toolVersion: TailscanVersion.current,
+      createdAt: ISO8601DateFormatter().string(from: Date()))
+    try RunJournal.commit(
+      run: temporary, as: "\(work)/\(name)", manifest: manifest,
+      complete: contents.flatMap(\.complete),
+      starts: contents.reduce(into: [:]) { $0.merge($1.starts) { a, _ in a } })
+    let bytes = written.reduce(0) { $0 + $1.bytes }
+    shared.state.withLock {
+      $0.runs += 1
+      $0.runBytes += bytes
+    }
+  }
+}
+
+/// What a run holds besides its tables: its shards (or parts of them) and where each part
+/// starts, the shards it holds to their end, its skipped lines and warnings.
+struct RunContents: Sendable {
+  var inputs: [Manifest.Input] = []
+  /// Per shard: the lines before this run's part of it.
+  var starts: [String: Int] = [:]
+  var complete: [String] = []
+  var skipped: [Manifest.SkippedLine] = []
+  var warnings: [String] = []
+  var replacedSurrogates = 0
 }
 
 /// What a worker counted since its last run, sorted, handed over at the end.
 struct FinalCounts: Sendable {
   var parts: Counters.Parts
-  var inputs: [Manifest.Input]
-  var complete: [String]
-  var starts: [String: Int]
-  var skipped: [Manifest.SkippedLine]
-  var warnings: [String]
-  var replacedSurrogates: Int
+  var contents: RunContents
 }
 
 /// One shard to count, from the line after `skipLines` (lines an earlier run counted).
@@ -388,14 +406,8 @@ struct Worker: ~Copyable {
   let context: WorkerContext
   let number: Int
   private var counters: Counters
-  /// The run being counted: its shards (or parts of them) and the shards it holds whole.
-  private var inputs: [Manifest.Input] = []
-  private var complete: [String] = []
-  /// Per shard in the run: the lines before its part.
-  private var starts: [String: Int] = [:]
-  private var skipped: [Manifest.SkippedLine] = []
-  private var warnings: [String] = []
-  private var replacedSurrogates = 0
+  /// What the run being counted holds besides its counts.
+  private var held = RunContents()
   private var runs = 0
   private var lastSpill = Syscalls.monotonicSeconds()
   /// Whether the counts since the last run are incomplete (and so never written).
@@ -449,7 +461,7 @@ struct Worker: ~Copyable {
         compression: compression, uncompressedBytes: 0, lines: task.skipLines, documents: 0,
         tokens: 0, skippedLines: 0, blankLines: 0)
     }
-    if shard.size == 0 && task.skipLines == 0 { warnings.append("'\(shard.path)' is empty") }
+    if shard.size == 0 && task.skipLines == 0 { held.warnings.append("'\(shard.path)' is empty") }
     var segment = newSegment()
     var segmentStart = task.skipLines
     var tokensBefore = counters.tokens
@@ -465,15 +477,15 @@ struct Worker: ~Copyable {
     /// surrogates. (A part of a shard with no line in it is left out, unless the shard is done.)
     func close(_ segment: inout Manifest.Input, done: Bool = false) {
       segmentOpen = false
-      replacedSurrogates += extractor.replacedSurrogates - replacedBefore
+      held.replacedSurrogates += extractor.replacedSurrogates - replacedBefore
       replacedBefore = extractor.replacedSurrogates
       segment.tokens = counters.tokens - tokensBefore
       segment.uncompressedBytes = uncompressedBytes
       if done || segment.lines > segmentStart {
-        inputs.append(segment)
-        starts[segment.path] = segmentStart
+        held.inputs.append(segment)
+        held.starts[segment.path] = segmentStart
       }
-      skipped += newSkips.prefix(max(0, Manifest.listedSkips - skipped.count))
+      held.skipped += newSkips.prefix(max(0, Manifest.listedSkips - held.skipped.count))
       newSkips = []
     }
     func skip(_ lineNumber: Int, reason: String, message: String) {
@@ -509,7 +521,7 @@ struct Worker: ~Copyable {
       if lineNumber <= task.skipLines { return }
       if periodic {
         if let warning = counters.pairWarning() {
-          warnings.append(warning)
+          held.warnings.append(warning)
           shared.state.withLock { $0.warnings.append(warning) }
         }
         if counters.memoryBytes >= context.memory.spillBytes {
@@ -530,7 +542,7 @@ struct Worker: ~Copyable {
         return
       }
       do {
-        let id = DocumentID.make(shard: inputs.count, line: lineNumber)
+        let id = DocumentID.make(shard: held.inputs.count, line: lineNumber)
         let isDocument = try extractor.extract(from: line) { text in
           try counters.count(text, id: id)
         }
@@ -557,7 +569,7 @@ struct Worker: ~Copyable {
     }
     uncompressedBytes = reader.uncompressedBytes
     close(&segment, done: true)
-    complete.append(shard.path)
+    held.complete.append(shard.path)
     let documents = segment.documents
     shared.state.withLock {
       $0.current[worker] = (0, 0, 0)
@@ -571,61 +583,31 @@ struct Worker: ~Copyable {
   /// Hands what has been counted since the last run, sorted, to the thread that merges (under
   /// a memory budget, writes it as a run).
   private mutating func handOver() throws {
-    guard !inputs.isEmpty, !context.shared.stopped.load(ordering: .relaxed),
+    guard !held.inputs.isEmpty, !context.shared.stopped.load(ordering: .relaxed),
       !context.memory.isBounded
     else {
       return try spill()
     }
-    let final = FinalCounts(
-      parts: try counters.parts(), inputs: inputs, complete: complete, starts: starts,
-      skipped: skipped, warnings: warnings, replacedSurrogates: replacedSurrogates)
-    inputs = []
-    starts = [:]
+    let final = FinalCounts(parts: try counters.parts(), contents: held)
+    held = RunContents()
     context.shared.state.withLock { $0.finals.append(final) }
   }
 
   /// Writes what has been counted as a run (atomically) and starts afresh.
   private mutating func spill() throws {
     defer { lastSpill = Syscalls.monotonicSeconds() }
-    guard !inputs.isEmpty, !isPoisoned else { return }
+    guard !held.inputs.isEmpty, !isPoisoned else { return }
     // Under a memory budget, one worker writes at a time.
     if context.memory.isBounded { context.spilling.lock() }
     defer { if context.memory.isBounded { context.spilling.unlock() } }
     // The counts leave the worker here, whatever happens to them below.
     var counters = try Self.makeCounters(context)
     swap(&counters, &self.counters)
-    let complete = self.complete
-    let starts = self.starts
-    let inputs = self.inputs
-    let skipped = self.skipped
-    let warnings = self.warnings
-    let replacedSurrogates = self.replacedSurrogates
-    self.inputs = []
-    self.complete = []
-    self.starts = [:]
-    self.skipped = []
-    self.warnings = []
-    self.replacedSurrogates = 0
+    let contents = held
+    held = RunContents()
     runs += 1
-    let name = "run-\(context.runID)-\(number)-\(runs)"
-    let temporary = "\(context.work)/.\(name).tmp"
-    Syscalls.removeTree(temporary)
-    try Syscalls.makeDirectory(temporary)
-    let tables = try counters.writeTables(to: temporary)
-    var totals = Manifest.Totals()
-    for input in inputs { totals.add(input) }
-    totals.replacedSurrogates = replacedSurrogates
-    let manifest = Manifest(
-      toolVersion: TailscanVersion.current, createdAt: ISO8601DateFormatter().string(from: Date()),
-      settings: context.settings, totals: totals, tables: tables, inputs: inputs,
-      skipped: skipped, warnings: warnings)
-    try RunJournal.commit(
-      run: temporary, as: "\(context.work)/\(name)", manifest: manifest, complete: complete,
-      starts: starts)
-    let bytes = tables.reduce(0) { $0 + $1.bytes }
-    context.shared.state.withLock {
-      $0.runs += 1
-      $0.runBytes += bytes
-    }
+    try context.writeRun(
+      "run-\(context.runID)-\(number)-\(runs)", inputs: contents.inputs, contents: [contents]
+    ) { directory in try counters.writeTables(to: directory) }
   }
 }

@@ -59,10 +59,6 @@ struct Counters: ~Copyable {
     ngrams.memoryBytes + (numbers?.memoryBytes ?? 0) + (entities?.memoryBytes ?? 0)
   }
 
-  /// Documents counted so far.
-  var isEmpty: Bool { documents == 0 }
-  private(set) var documents = 0
-
   /// Tokens so far: of the n-gram tokenizer, or whitespace tokens without n-grams.
   var tokens: UInt64 {
     nGramTokenizer != nil ? ngrams.tokens : numbers?.tokens ?? entities?.tokens ?? 0
@@ -71,7 +67,6 @@ struct Counters: ~Copyable {
   /// Counts one document.
   mutating func count(_ text: Span<UInt8>, id: UInt64) throws {
     let counting = nGramTokenizer != nil
-    documents += 1
     // Moved out for the document and back after (no copies; a throw ends the run anyway).
     var numbers = self.numbers.take()
     var entities = self.entities.take()

@@ -27,13 +27,6 @@ public final class DocumentPostings: @unchecked Sendable {
   private let dataOffset: Int
   private let dataLength: Int
 
-  /// Writes `lists` (per entity, LEB128 deltas) to `path`.
-  static func write(_ lists: [[UInt8]], to path: String) throws {
-    var writer = try Writer(path: path, entityCount: lists.count)
-    for list in lists { try writer.append(encoded: list) }
-    try writer.close()
-  }
-
   /// Writes a posting file entity by entity, streaming: only the offsets stay in memory.
   struct Writer: ~Copyable {
     private var file: FileWriter

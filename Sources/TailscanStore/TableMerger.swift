@@ -29,14 +29,14 @@ public enum TableMerger {
   ///   - createdAt: the manifest's time stamp.
   public static func merge(
     _ directories: [String], into output: String, allowSplitShards: Bool = false,
-    fanIn: Int = defaultFanIn, consume: Bool = false, threads: Int = 1, minimumPart: Int = 1 << 20, toolVersion: String,
-    createdAt: String
+    fanIn: Int = defaultFanIn, consume: Bool = false, threads: Int = 1,
+    minimumPart: Int = 1 << 20, toolVersion: String, createdAt: String
   ) throws -> Manifest {
     precondition(fanIn >= 2)
     guard !directories.isEmpty else {
       throw StoreError.badManifest(path: output, detail: "nothing to merge")
     }
-    let manifests = try directories.map { try Manifest.read(directory: $0) }
+    var manifests = try directories.map { try Manifest.read(directory: $0) }
     let settings = try agreedSettings(manifests, directories)
     if !allowSplitShards { try checkDisjoint(manifests, directories) }
     var inputs = directories
@@ -44,24 +44,27 @@ public enum TableMerger {
     // A tree of merges while there are too many inputs for one.
     while inputs.count > fanIn {
       var next: [String] = []
+      var nextManifests: [Manifest] = []
       for (g, start) in stride(from: 0, to: inputs.count, by: fanIn).enumerated() {
-        let group = Array(inputs[start..<min(start + fanIn, inputs.count)])
+        let group = start..<min(start + fanIn, inputs.count)
         let directory = "\(output)/.merge-\(level)-\(g)"
         try Syscalls.makeDirectory(directory)
-        _ = try mergeOnce(
-          group, manifests: try group.map { try Manifest.read(directory: $0) },
-          settings: settings, into: directory, threads: threads, minimumPart: minimumPart, toolVersion: toolVersion,
-          createdAt: createdAt)
-        if level > 0 { for d in group { Syscalls.removeTree(d) } }
+        nextManifests.append(
+          try mergeOnce(
+            Array(inputs[group]), manifests: Array(manifests[group]), settings: settings,
+            into: directory, threads: threads, minimumPart: minimumPart,
+            toolVersion: toolVersion, createdAt: createdAt))
+        if level > 0 { for d in inputs[group] { Syscalls.removeTree(d) } }
         next.append(directory)
       }
       inputs = next
+      manifests = nextManifests
       level += 1
     }
     let manifest = try mergeOnce(
-      inputs, manifests: try inputs.map { try Manifest.read(directory: $0) }, settings: settings,
-      into: output, consume: consume || level > 0, threads: threads, minimumPart: minimumPart, toolVersion: toolVersion,
-      createdAt: createdAt)
+      inputs, manifests: manifests, settings: settings, into: output,
+      consume: consume || level > 0, threads: threads, minimumPart: minimumPart,
+      toolVersion: toolVersion, createdAt: createdAt)
     if level > 0 { for d in inputs { Syscalls.removeTree(d) } }
     return manifest
   }
@@ -72,7 +75,7 @@ public enum TableMerger {
     into output: String, consume: Bool = false, threads: Int = 1, minimumPart: Int = 1 << 20, toolVersion: String,
     createdAt: String
   ) throws -> Manifest {
-    let (inputs, shardMaps) = mergedInputs(manifests)
+    let (inputs, shardMaps) = mergedInputs(manifests.map(\.inputs))
     var tables: [TableSummary] = []
     let moved = consume && directories.count == 1 && shardMaps[0] == Array(shardMaps[0].indices)
     if moved {
@@ -205,13 +208,9 @@ public enum TableMerger {
     }
   }
 
-  /// The merged inputs, by path, with the parts of a shard counted apart made one; and per
-  /// manifest the new index of each of its inputs (document ids hold the index).
-  static func mergedInputs(_ manifests: [Manifest]) -> ([Manifest.Input], [[Int]]) {
-    mergedInputs(manifests.map(\.inputs))
-  }
-
-  /// The merged inputs of several lists (see `mergedInputs(_:)`).
+  /// The merged inputs of several lists (one per table directory or part), by path, with the
+  /// parts of a shard counted apart made one; and per list the new index of each of its
+  /// inputs (document ids hold the index).
   public static func mergedInputs(_ lists: [[Manifest.Input]]) -> ([Manifest.Input], [[Int]]) {
     var byPath: [String: Manifest.Input] = [:]
     for list in lists {
@@ -406,12 +405,6 @@ struct TableFile: Sendable {
     let at = Int(header.indexOffset) + id * 8
     let value = UInt64(littleEndian: unsafe file.base!.loadUnaligned(fromByteOffset: at, as: UInt64.self))
     return min(Int(value), entryCount)
-  }
-
-  /// N-gram entry `e` as words (entries are 8-byte aligned).
-  func withRecord(_ e: Int, _ body: (UnsafePointer<UInt64>) -> Void) {
-    let entry = unsafe file.base! + Int(header.entriesOffset) + e * Int(header.stride)
-    unsafe body(entry.assumingMemoryBound(to: UInt64.self))
   }
 
   /// Drops the pages of vocabulary entries before `e`, and of their tokens, from memory.

@@ -151,11 +151,8 @@ struct ScaleTests {
     let again = try count(0, "again")
     try FileManager.default.createDirectory(atPath: dir.file("out"), withIntermediateDirectories: true)
     func refusal(_ inputs: [String]) -> String? {
-      do {
-        _ = try TableMerger.merge(inputs, into: dir.file("out"), toolVersion: "t", createdAt: "")
-        return nil
-      } catch {
-        return "\(error)"
+      thrownMessage {
+        try TableMerger.merge(inputs, into: dir.file("out"), toolVersion: "t", createdAt: "")
       }
     }
     #expect(refusal([a, b])?.contains("n-gram orders differ") == true)

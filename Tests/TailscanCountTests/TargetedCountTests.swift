@@ -437,21 +437,13 @@ struct TargetedCountTests {
   @Test func lookupNumberErrors() throws {
     let dir = try TemporaryDirectory()
     let lookup = try Self.countLookupCorpus(in: dir)
-    func message(_ body: () throws -> Any) -> String? {
-      do {
-        _ = try body()
-        return nil
-      } catch {
-        return "\(error)"
-      }
-    }
     for notANumber in ["24.5", "24,", "1234567", "x", "", "٣", "-1"] {
       #expect(throws: TermError.notANumber(notANumber, maxDigits: 6)) {
         try lookup.numbers(["24", notANumber])
       }
     }
     #expect(
-      message { try lookup.numbers(["24.5"]) }
+      thrownMessage { try lookup.numbers(["24.5"]) }
         == "'24.5' is not a number term (1 to 6 ASCII digits, nothing else)")
     #expect(throws: TermError.notANumber("x", maxDigits: 6)) {
       try lookup.numberKeyword("x", "minute")
@@ -460,7 +452,7 @@ struct TargetedCountTests {
       try lookup.numberKeyword("24", "Times")
     }
     #expect(
-      message { try lookup.numberKeyword("24", "fortnight") }
+      thrownMessage { try lookup.numberKeyword("24", "fortnight") }
         == "'fortnight' is not a keyword of these tables (units: second minute hour day week "
         + "month year decade; operators: plus + minus - times *)")
   }
@@ -588,30 +580,22 @@ struct TargetedCountTests {
   @Test func lookupEntityErrors() throws {
     let dir = try TemporaryDirectory()
     let lookup = try Self.countLookupCorpus(in: dir)
-    func message(_ body: () throws -> Any) -> String? {
-      do {
-        _ = try body()
-        return nil
-      } catch {
-        return "\(error)"
-      }
-    }
     #expect(throws: TermError.unknownEntity("Nowhere")) { try lookup.entity("Nowhere") }
     #expect(
-      message { try lookup.entity("Nowhere") }
+      thrownMessage { try lookup.entity("Nowhere") }
         == "'Nowhere' is neither an entity id nor an alias in the dictionary these tables were "
         + "counted with")
     #expect(throws: TermError.ambiguousAlias("paris", ids: ["Q663094", "Q90"])) {
       try lookup.entity("paris")
     }
     #expect(
-      message { try lookup.entity("paris") }
+      thrownMessage { try lookup.entity("paris") }
         == "'paris' is an alias of several entities (Q663094, Q90); give the id")
     #expect(throws: TermError.badPair("Q60")) { try lookup.pair("Q60") }
-    #expect(message { try lookup.pair("Q60") } == "'Q60' is not a pair; write it as 'ID1:ID2'")
+    #expect(thrownMessage { try lookup.pair("Q60") } == "'Q60' is not a pair; write it as 'ID1:ID2'")
     #expect(throws: TermError.unknownPair("Q60:nope")) { try lookup.pair("Q60:nope") }
     #expect(
-      message { try lookup.pair("Q60:nope") }
+      thrownMessage { try lookup.pair("Q60:nope") }
         == "'Q60:nope' does not split into two known entities at a ':'; check the ids (or aliases)")
     // "paris" names two entities: that is what is said, not that the pair does not split.
     #expect(throws: TermError.ambiguousAlias("paris", ids: ["Q663094", "Q90"])) {
@@ -628,7 +612,7 @@ struct TargetedCountTests {
       try TermLookup(directory: other.file("out")).entity("Q60")
     }
     #expect(
-      message { try TermLookup(directory: other.file("out")).entity("Q60") }
+      thrownMessage { try TermLookup(directory: other.file("out")).entity("Q60") }
         == "'\(other.file("out"))' has no entity tables; recount with '--entities FILE'")
   }
 }
