@@ -23,12 +23,16 @@ let package = Package(
     .target(name: "TailscanText"),
     .target(name: "TailscanStore", dependencies: ["TailscanIO", "TailscanText", "CPrefetch"]),
     .target(name: "TailscanCount", dependencies: ["TailscanIO", "TailscanText", "TailscanStore"]),
+    // Answer logs joined with counts, and the papers' statistics (DESIGN §5–§6).
+    .target(
+      name: "TailscanAnalysis",
+      dependencies: ["TailscanIO", "TailscanText", "TailscanStore", "TailscanCount"]),
 
     // The thin command-line front end.
     .executableTarget(
       name: "tailscan",
       dependencies: [
-        "TailscanCount", "TailscanStore", "TailscanText", "TailscanIO",
+        "TailscanCount", "TailscanAnalysis", "TailscanStore", "TailscanText", "TailscanIO",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -42,6 +46,9 @@ let package = Package(
     .testTarget(
       name: "TailscanCountTests",
       dependencies: ["TailscanCount", "TailscanStore", "TailscanText", "TailscanTestSupport"]),
+    .testTarget(
+      name: "TailscanAnalysisTests",
+      dependencies: ["TailscanAnalysis", "TailscanIO", "TailscanTestSupport"]),
     .testTarget(name: "TailscanCLITests", dependencies: ["tailscan", "TailscanTestSupport"]),
   ]
 )

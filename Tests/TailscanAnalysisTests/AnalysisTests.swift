@@ -1,0 +1,8 @@
+import Testing
+import TailscanAnalysis
+
+@Suite struct AnalysisTests {
+  @Test func statisticsNamespace() {
+    _ = Statistics.self
+  }
+}
