@@ -107,7 +107,7 @@ public struct JSONParser: ~Copyable, Sendable {
       // Add the finished value to the innermost open container, and close each container
       // whose end follows; then go on to the next member, or finish with the top-level value.
       while let frame = frames.last {
-        entries.push((key: frame.isObject ? keys.removeLast() : "", value: value))
+        entries.push((key: frame.isObject ? keys.removeLast() : "", value: Self.take(&value)))
         i = Self.skipSpace(input, i)
         guard i < n else { throw .endOfInput(n) }
         let b = input[i]
@@ -148,6 +148,14 @@ public struct JSONParser: ~Copyable, Sendable {
   }
 
   // MARK: - Structure
+
+  /// Moves `value` out, leaving `.null`: no retain of the value and release of the original.
+  @inline(__always)
+  private static func take(_ value: inout JSONValue) -> JSONValue {
+    var taken = JSONValue.null
+    swap(&taken, &value)
+    return taken
+  }
 
   /// The index of the first byte at or after `i` that is not JSON whitespace.
   @inline(__always)
