@@ -16,7 +16,16 @@
 ///
 /// It never traps or recurses, whatever the bytes: containers are tracked on an explicit
 /// stack, and every byte is looked at a bounded number of times, so time is linear in the
-/// input's length.
+/// input's length. The working storage keeps the capacity of the largest line parsed (its
+/// open containers' members, and its longest string with escapes).
+///
+/// ```swift
+/// var parser = JSONParser()
+/// try reader.forEachLine { line, position in
+///   let record = try parser.parse(line)
+///   if let answer = record["answer"]?.string { … }
+/// }
+/// ```
 public struct JSONParser: ~Copyable, Sendable {
   /// The deepest nesting of arrays and objects accepted (`[[1]]` is 2 deep).
   public static let maximumDepth = 512

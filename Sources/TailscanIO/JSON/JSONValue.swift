@@ -30,13 +30,13 @@ public enum JSONValue: Sendable, Equatable {
   }
 
   /// Parses the bytes of `span` (e.g. a line from `ShardReader.forEachLine`), without copying
-  /// them first. See ``parse(_:)-(Array<UInt8>)``.
+  /// them first; otherwise as the `[UInt8]` overload.
   public static func parse(_ span: Span<UInt8>) throws(JSONError) -> JSONValue {
     var parser = JSONParser()
     return try parser.parse(span)
   }
 
-  /// Parses the UTF-8 of `text`. See ``parse(_:)-(Array<UInt8>)``.
+  /// Parses the UTF-8 of `text`, as the `[UInt8]` overload does.
   public static func parse(_ text: String) throws(JSONError) -> JSONValue {
     var text = text
     text.makeContiguousUTF8()  // a no-op for native strings, which all are on Linux
