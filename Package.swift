@@ -48,7 +48,10 @@ let package = Package(
       dependencies: ["TailscanCount", "TailscanStore", "TailscanText", "TailscanTestSupport"]),
     .testTarget(
       name: "TailscanAnalysisTests",
-      dependencies: ["TailscanAnalysis", "TailscanIO", "TailscanTestSupport"]),
+      dependencies: [
+        "TailscanAnalysis", "TailscanCount", "TailscanStore", "TailscanText", "TailscanIO",
+        "TailscanTestSupport",
+      ]),
     .testTarget(name: "TailscanCLITests", dependencies: ["tailscan", "TailscanTestSupport"]),
   ]
 )

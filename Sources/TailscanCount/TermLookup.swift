@@ -1,5 +1,5 @@
 import Foundation
-import TailscanStore
+public import TailscanStore
 public import TailscanText
 
 /// The count of one term, as `tailscan query` reports it.
@@ -173,6 +173,102 @@ public final class TermLookup {
     if let ambiguity { throw ambiguity }
     guard parts.count >= 2 else { throw TermError.badPair(spec) }
     throw TermError.unknownPair(spec)
+  }
+
+  // MARK: - Lookups for the answer-log join (many per second, cached by the caller)
+
+  /// The number-term classifier of these tables.
+  private var classifier: NumberClassifier?
+  private func numberClassifier() throws -> NumberClassifier {
+    if let classifier { return classifier }
+    let made = NumberClassifier(rules: try rules())
+    classifier = made
+    return made
+  }
+
+  /// The counts of a number, or of the pair or triple of `values` (1 to 3 number terms, in any
+  /// order: they are keyed in string order).
+  ///
+  /// - Throws: `TermError.notANumber` for a value that is not a number term of these tables;
+  ///   `StoreError.familyNotCounted` when the tables hold no number terms.
+  public func numberCounts(_ values: [String]) throws -> NGramCounts {
+    precondition((1...3).contains(values.count))
+    let table = try numbers()
+    let classifier = try numberClassifier()
+    for value in values {
+      guard case .number = classifier.classify(Array(value.utf8).span) else {
+        throw TermError.notANumber(value, maxDigits: classifier.rules.maxDigits)
+      }
+    }
+    let sorted = values.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+    return try table.counts(of: sorted)
+  }
+
+  /// The counts of the pair of `number` and `keyword` (a unit or operator as written in text:
+  /// `minutes` is the keyword `minute`).
+  public func numberKeywordCounts(_ number: String, _ keyword: String) throws -> NGramCounts {
+    let table = try numbers()
+    let classifier = try numberClassifier()
+    guard case .number = classifier.classify(Array(number.utf8).span) else {
+      throw TermError.notANumber(number, maxDigits: classifier.rules.maxDigits)
+    }
+    guard case .keyword(let index) = classifier.classify(Array(keyword.utf8).span) else {
+      throw TermError.notAKeyword(keyword, rules: classifier.rules)
+    }
+    return try table.counts(of: [Array(number.utf8), Array(classifier.rules.keywords[index].utf8)])
+  }
+
+  /// The keyword `token` is, as the tables key it (`Minutes` → `minute`), or nil.
+  public func keyword(_ token: String) throws -> String? {
+    let classifier = try numberClassifier()
+    guard case .keyword(let index) = classifier.classify(Array(token.utf8).span) else {
+      return nil
+    }
+    return classifier.rules.keywords[index]
+  }
+
+  /// The counts of the entity with table id `id`: mentions and documents.
+  public func entityCounts(_ id: UInt32) throws -> NGramCounts {
+    try entities().counts(ofIDs: [id])
+  }
+
+  /// The number of documents containing both entities, or nil when the tables were counted
+  /// from a pair list that does not hold this pair.
+  public func pairDocuments(_ a: UInt32, _ b: UInt32) throws -> UInt64? {
+    let table = try entities()
+    if a == b { return try table.counts(ofIDs: [a]).documents }
+    let ids = [min(a, b), max(a, b)]
+    if let listed = try listedPairs() {
+      let names = try ids.map { String(decoding: try table.tokenBytes($0), as: UTF8.self) }
+      guard listed.contains(names.joined(separator: "\t")) else { return nil }
+    }
+    return try table.counts(ofIDs: ids).count
+  }
+
+  /// The table ids of the dictionary entities mentioned in `text`, matched as `count` matches
+  /// documents (whitespace tokens, longest match first), each once, in order of first mention.
+  public func entitiesMentioned(in text: String) throws -> [UInt32] {
+    let matcher = try dictionary()
+    let table = try entities()
+    let bytes = Array(text.utf8)
+    var ids: [UInt32] = []
+    var scratch: [UInt8] = []
+    for range in WhitespaceSplitter.tokenRanges(in: bytes.span) {
+      if let id = matcher.tokenID(bytes.span.extracting(range), scratch: &scratch) {
+        ids.append(id)
+      }
+    }
+    var found: [UInt32] = []
+    matcher.forEachMatch(in: ids) { _, named in
+      for entity in named {
+        if let id = try? table.tokenID(Array(matcher.entityIDs[Int(entity)].utf8)),
+          !found.contains(id)
+        {
+          found.append(id)
+        }
+      }
+    }
+    return found
   }
 
   /// Documents containing both entities of `A:B`.

@@ -54,7 +54,8 @@ extension IOError: CustomStringConvertible {
     case .outputExists(let path):
       "'\(path)' already exists; pass '--force' to replace it or choose another '-o'"
     case .refuseToReplace(let path):
-      "'\(path)' exists and is not a tailscan table directory, so '--force' will not replace it; "
+      "'\(path)' exists and is not a tailscan table or report directory, so '--force' will not "
+        + "replace it; "
         + "choose another '-o' or move it away yourself"
     case .outOfMemory(let path):
       "out of memory while decompressing '\(path)'"

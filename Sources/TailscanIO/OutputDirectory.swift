@@ -8,12 +8,21 @@ public struct OutputDirectory: ~Copyable {
   /// Where files are written until `commit()`.
   public let temporaryPath: String
   private let overwrite: Bool
+  private let contents: Contents
   private var committed = false
 
-  public init(path: String, overwrite: Bool) throws(IOError) {
+  /// What a directory holds, and so what `--force` may replace.
+  public enum Contents: Sendable {
+    /// Count tables (`count`, `merge`).
+    case tables
+    /// A report of `correlate`: JSON, CSV, SVG, PDF and HTML files.
+    case report
+  }
+
+  public init(path: String, overwrite: Bool, contents: Contents = .tables) throws(IOError) {
     var trimmed = path
     while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
-    try Self.checkWritable(trimmed, overwrite: overwrite)
+    try Self.checkWritable(trimmed, overwrite: overwrite, contents: contents)
     let temporary = "\(trimmed).tmp-\(Syscalls.processID)"
     Syscalls.removeTree(temporary)
     Self.removeAbandoned(trimmed)
@@ -21,19 +30,35 @@ public struct OutputDirectory: ~Copyable {
     try Syscalls.makeDirectory(temporary)
     self.path = trimmed
     self.overwrite = overwrite
+    self.contents = contents
     temporaryPath = temporary
   }
 
   /// Checks up front that `path` may be written (so a long run does not fail at the end):
   /// nothing is there, or `overwrite` is set and what is there is an earlier table directory
   /// or an empty directory. `--force` never deletes anything else (a corpus, a thesis).
-  public static func checkWritable(_ path: String, overwrite: Bool) throws(IOError) {
+  public static func checkWritable(
+    _ path: String, overwrite: Bool, contents: Contents = .tables
+  ) throws(IOError) {
     guard let status = try Syscalls.status(path) else { return }
     guard overwrite else { throw .outputExists(path: path) }
     guard status.isDirectory else { throw .refuseToReplace(path: path) }
     let entries = try Syscalls.directoryEntries(path)
     if entries.isEmpty { return }
-    if !isTableListing(entries, strict: true) { throw .refuseToReplace(path: path) }
+    let replaceable =
+      switch contents {
+      case .tables: isTableListing(entries, strict: true)
+      case .report: isReportListing(entries)
+      }
+    if !replaceable { throw .refuseToReplace(path: path) }
+  }
+
+  /// Whether a directory's `entries` are those of a report: `summary.json`, and nothing but
+  /// JSON, CSV, SVG, PDF, PNG and HTML files.
+  static func isReportListing(_ entries: [String]) -> Bool {
+    let suffixes = [".json", ".csv", ".svg", ".pdf", ".png", ".html"]
+    return entries.contains("summary.json")
+      && entries.allSatisfy { entry in suffixes.contains { entry.hasSuffix($0) } }
   }
 
   /// Whether a directory's `entries` are those of a table directory: `manifest.json` and a
@@ -72,7 +97,7 @@ public struct OutputDirectory: ~Copyable {
   public consuming func commit() throws(IOError) {
     Syscalls.syncDirectory(temporaryPath)
     if try Syscalls.status(path) != nil {
-      try Self.checkWritable(path, overwrite: overwrite)
+      try Self.checkWritable(path, overwrite: overwrite, contents: contents)
       let old = "\(path).old-\(Syscalls.processID)"
       try Syscalls.rename(path, to: old)
       try Syscalls.rename(temporaryPath, to: path)

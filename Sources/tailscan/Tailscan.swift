@@ -20,7 +20,10 @@ struct Tailscan: AsyncParsableCommand {
         tailscan entities answers.jsonl -o entities.tsv --pairs-output pairs.tsv
         tailscan count corpus/ -o counts/ --entities entities.tsv --keep-doc-ids
         tailscan docs counts/ --pair Q90:Q142 --limit 5
+        tailscan correlate answers.jsonl --counts counts/ -o report/
       """,
     version: TailscanVersion.current,
-    subcommands: [Count.self, Merge.self, Query.self, Stats.self, Entities.self, Docs.self])
+    subcommands: [
+      Count.self, Merge.self, Query.self, Stats.self, Entities.self, Docs.self, Correlate.self,
+    ])
 }

@@ -360,3 +360,34 @@ struct SortedKeys {
     return Tallies(edges: edges, bins: bins, zeroFrequencyKeys: zeros)
   }
 }
+
+extension BinningMode {
+  private enum CodingKeys: String, CodingKey {
+    case kind, count, minimumSize
+  }
+
+  /// `{"kind": "quantiles", "count": 10}` or `{"kind": "decades", "minimumSize": 500}`.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    switch self {
+    case .quantiles(let count):
+      try container.encode("quantiles", forKey: .kind)
+      try container.encode(count, forKey: .count)
+    case .decades(let minimumSize):
+      try container.encode("decades", forKey: .kind)
+      try container.encode(minimumSize, forKey: .minimumSize)
+    }
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    switch try container.decode(String.self, forKey: .kind) {
+    case "quantiles": self = .quantiles(try container.decode(Int.self, forKey: .count))
+    case "decades":
+      self = .decades(minimumSize: try container.decode(Int.self, forKey: .minimumSize))
+    case let other:
+      throw DecodingError.dataCorruptedError(
+        forKey: .kind, in: container, debugDescription: "unknown binning '\(other)'")
+    }
+  }
+}

@@ -28,9 +28,9 @@ extension Statistics {
   /// `seed` draws, replicate after replicate, the n indices (into `keys`, in the caller's
   /// order) of each resample with ``Xoshiro256StarStar/next(below:)``.
   ///
-  /// A resample is kept as counts per key rather than sorted afresh: the keys are sorted by
-  /// frequency once, and each replicate's quantiles, bins and Δ come from one pass over the
-  /// counts, so a replicate costs O(n).
+  /// A resample is kept as counts per kind of key (frequency, instances, correct) rather than
+  /// sorted afresh: the kinds are sorted by frequency once, and each replicate's quantiles,
+  /// bins and Δ come from one pass over the counts, so a replicate costs n draws and O(kinds).
   ///
   /// - Returns: no interval when `keys` is empty, `replicates` is not positive, or no
   ///   replicate's Δ is defined.
@@ -55,16 +55,39 @@ extension Statistics {
       precondition(count >= 1, "quantile binning needs at least 1 bin, not \(count)")
     }
     guard !keys.isEmpty, replicates > 0 else { return [] }
-    let sorted = SortedKeys(keys)
+    // Keys with the same frequency, instances and correct answers are interchangeable in
+    // every binning, so a resample is tallied per such kind of key: a replicate costs n draws
+    // and a pass over the kinds (a QA log's 100,000 questions are a few dozen kinds).
+    struct Kind: Hashable {
+      var frequency: UInt64
+      var instances: Int
+      var correct: Int
+    }
+    var kindIndex: [Kind: Int] = [:]
+    var kinds: [KeyPoint] = []
+    var kindOfKey: [Int] = []
+    kindOfKey.reserveCapacity(keys.count)
+    for key in keys {
+      let kind = Kind(frequency: key.frequency, instances: key.instances, correct: key.correct)
+      if let index = kindIndex[kind] {
+        kindOfKey.append(index)
+      } else {
+        kindIndex[kind] = kinds.count
+        kindOfKey.append(kinds.count)
+        kinds.append(key)
+      }
+    }
+    let sorted = SortedKeys(kinds)
+    let positionOfKey = kindOfKey.map { sorted.positionOfKey[$0] }
     var generator = Xoshiro256StarStar(seed: seed)
-    var multiplicity = [Int](repeating: 0, count: keys.count)
+    var multiplicity = [Int](repeating: 0, count: kinds.count)
     var deltas: [Double?] = []
     deltas.reserveCapacity(replicates)
     for _ in 0..<replicates {
       for position in multiplicity.indices { multiplicity[position] = 0 }
       for _ in 0..<keys.count {
         let key = Int(generator.next(below: UInt64(keys.count)))
-        multiplicity[sorted.positionOfKey[key]] += 1
+        multiplicity[positionOfKey[key]] += 1
       }
       deltas.append(sorted.delta(mode: mode, multiplicity: multiplicity))
     }

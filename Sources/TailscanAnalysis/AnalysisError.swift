@@ -1,0 +1,31 @@
+/// Errors of `tailscan correlate`; each says what, where, and what to do.
+public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
+  case badFieldOption(String, reason: String)
+  case badLine(path: String, line: Int, reason: String)
+  case noInstances(paths: [String], skipped: Int)
+  case unreadable(path: String)
+  case badKey(String, kind: AnswerKind)
+  case keyNeedsTables(key: String, family: String, directory: String)
+
+  public var description: String {
+    switch self {
+    case .badFieldOption(let spec, let reason):
+      "'--field \(spec)': \(reason)"
+    case .badLine(let path, let line, let reason):
+      "'\(path)':\(line): \(reason); fix or remove the line, or pass '--skip-bad-lines' to skip "
+        + "such lines (they are counted in the report)"
+    case .noInstances(let paths, let skipped):
+      "no answered instance in \(paths.map { "'\($0)'" }.joined(separator: ", "))"
+        + (skipped > 0 ? " (\(skipped) bad lines skipped)" : "")
+        + "; each line must be a JSON object with an answer (see 'tailscan correlate --help')"
+    case .unreadable(let path):
+      "cannot read '\(path)'; check that it exists and is readable"
+    case .badKey(let key, let kind):
+      "'\(key)' is not a key of \(kind.rawValue) logs; the keys are "
+        + CorrelateKey.keys(for: kind).map(\.rawValue).joined(separator: ", ")
+    case .keyNeedsTables(let key, let family, let directory):
+      "the key '\(key)' needs \(family) counts, and '\(directory)' has none; count them with "
+        + "'tailscan count … \(family == "number" ? "--numbers" : "--entities FILE")'"
+    }
+  }
+}

@@ -1,0 +1,371 @@
+import Foundation
+import Synchronization
+import TailscanIO
+
+/// The two kinds of answer log (DESIGN §5).
+public enum AnswerKind: String, Sendable, Codable, CaseIterable {
+  /// Razeghi et al.: arithmetic questions about numbers `x1`, `x2`.
+  case arithmetic
+  /// Kandpal et al.: factual questions with answer aliases.
+  case qa
+}
+
+/// An entity as a log line gives it: an id and/or names.
+public struct EntityMention: Sendable, Equatable, Hashable {
+  public var id: String?
+  public var names: [String]
+
+  /// Whether `text` is a bare Wikidata id (`Q90`), which names nothing by itself.
+  static func isWikidataID(_ text: String) -> Bool {
+    let bytes = text.utf8
+    return bytes.count >= 2 && bytes.first == UInt8(ascii: "Q")
+      && bytes.dropFirst().allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+  }
+}
+
+/// One answered instance of a log.
+public struct AnswerInstance: Sendable {
+  /// Which log (index into `AnswerSet.files`) and line (1-based).
+  public var file: Int
+  public var line: Int
+  /// Index into `AnswerSet.groups`.
+  public var group: Int
+  public var correct: Bool
+
+  // Arithmetic: the number terms as written.
+  public var x1: String?
+  public var x2: String?
+  public var gold: String?
+  public var unit: String?
+
+  // QA.
+  public var question: String?
+  public var aliases: [String] = []
+  public var questionEntities: [EntityMention]?
+  public var answerEntities: [EntityMention]?
+}
+
+/// What reading the logs found, for the report.
+public struct AnswerLogReport: Sendable, Codable, Equatable {
+  public struct File: Sendable, Codable, Equatable {
+    public var path: String
+    public var sha256: String
+    public var bytes: Int
+    public var lines: Int
+    public var instances: Int
+  }
+  public struct SkippedLine: Sendable, Codable, Equatable {
+    public var path: String
+    public var line: Int
+    public var reason: String
+  }
+  public var files: [File] = []
+  public var instances = 0
+  public var blankLines = 0
+  public var skippedLines = 0
+  public var firstSkippedLines: [SkippedLine] = []
+  /// Instances judged by the log's own `correct` (or metric) field, and by tailscan's scoring.
+  public var judgedByLog = 0
+  public var judgedByTailscan = 0
+  /// Instances with both, where tailscan's scoring disagrees with the log.
+  public var disagreements = 0
+  /// Arithmetic operands read from the question text (no `x1` field).
+  public var operandsFromQuestion = 0
+}
+
+/// Answer logs read into instances.
+public struct AnswerSet: Sendable {
+  public var kind: AnswerKind
+  public var instances: [AnswerInstance]
+  /// The group-by fields, and each group's values (in order of first appearance).
+  public var groupFields: [String]
+  public var groups: [[String]]
+  public var report: AnswerLogReport
+}
+
+extension AnswerSet {
+  /// The set without the group-by fields that no instance has (all values empty).
+  func droppingAbsentGroupFields() -> AnswerSet {
+    let kept = groupFields.indices.filter { f in groups.contains { !$0[f].isEmpty } }
+    guard kept.count < groupFields.count else { return self }
+    var copy = self
+    copy.groupFields = kept.map { groupFields[$0] }
+    copy.groups = []
+    var index: [[String]: Int] = [:]
+    var remap: [Int] = []
+    for values in groups {
+      let key = kept.map { values[$0] }
+      if index[key] == nil {
+        index[key] = copy.groups.count
+        copy.groups.append(key)
+      }
+      remap.append(index[key] ?? 0)
+    }
+    for i in copy.instances.indices { copy.instances[i].group = remap[copy.instances[i].group] }
+    return copy
+  }
+}
+
+/// Reads answer logs (plain or gzip JSONL).
+public enum AnswerLog {
+  /// How many skipped lines the report lists one by one (all are counted).
+  static let listedSkips = 5
+
+  /// Reads `paths` in order.
+  ///
+  /// - Parameters:
+  ///   - kind: the kind of log; nil detects it from the first instance (arithmetic when it has
+  ///     `x1` or an arithmetic question, else QA).
+  ///   - groupBy: fields whose values split the instances into groups; a field of
+  ///     `AnswerFields` is read from its candidates; `file` is the log's file name.
+  /// - Throws: `AnalysisError.badLine` for a line that is not an answered instance, unless
+  ///   `skipBadLines`; `AnalysisError.noInstances` when nothing was read; `IOError`.
+  public static func read(
+    _ paths: [String], fields: AnswerFields, kind: AnswerKind? = nil, groupBy: [String] = [],
+    skipBadLines: Bool = false
+  ) throws -> AnswerSet {
+    var reader = LineParser(fields: fields, kind: kind, groupBy: groupBy)
+    var report = AnswerLogReport()
+    // The logs' digests are computed on another core while they are parsed.
+    let digests = Mutex([Result<String, any Error>?](repeating: nil, count: paths.count))
+    let hashing = DispatchGroup()
+    DispatchQueue.global().async(group: hashing) {
+      for (i, path) in paths.enumerated() {
+        let digest = Result { try SHA256.hex(ofFile: path) }
+        digests.withLock { $0[i] = digest }
+      }
+    }
+    for (fileIndex, path) in paths.enumerated() {
+      var file = AnswerLogReport.File(path: path, sha256: "", bytes: 0, lines: 0, instances: 0)
+      var shard = try ShardReader(path: path)
+      file.bytes = shard.fileSize
+      try shard.forEachLine { line, position in
+        file.lines = position.number
+        if WhitespaceOnly.check(line) {
+          report.blankLines += 1
+          return
+        }
+        do throws(BadLine) {
+          try reader.add(line: line, file: fileIndex, fileName: path, number: position.number)
+          file.instances += 1
+        } catch {
+          guard skipBadLines else {
+            throw AnalysisError.badLine(path: path, line: position.number, reason: error.reason)
+          }
+          report.skippedLines += 1
+          if report.firstSkippedLines.count < listedSkips {
+            report.firstSkippedLines.append(
+              .init(path: path, line: position.number, reason: error.reason))
+          }
+        }
+      }
+      report.files.append(file)
+    }
+    hashing.wait()
+    for i in report.files.indices {
+      report.files[i].sha256 = try digests.withLock { $0[i] }?.get() ?? ""
+    }
+    report.instances = reader.instances.count
+    report.judgedByLog = reader.judgedByLog
+    report.judgedByTailscan = reader.judgedByTailscan
+    report.disagreements = reader.disagreements
+    report.operandsFromQuestion = reader.operandsFromQuestion
+    guard let detected = reader.kind, !reader.instances.isEmpty else {
+      throw AnalysisError.noInstances(paths: paths, skipped: report.skippedLines)
+    }
+    return AnswerSet(
+      kind: detected, instances: reader.instances, groupFields: groupBy, groups: reader.groups,
+      report: report)
+  }
+}
+
+/// Whether a line holds nothing but spaces, tabs and carriage returns.
+enum WhitespaceOnly {
+  static func check(_ line: Span<UInt8>) -> Bool {
+    for i in line.indices where line[i] != 0x20 && line[i] != 0x09 && line[i] != 0x0D {
+      return false
+    }
+    return true
+  }
+}
+
+/// Why a line is not an answered instance.
+struct BadLine: Error {
+  var reason: String
+}
+
+/// Turns lines into instances.
+private struct LineParser {
+  let fields: AnswerFields
+  var kind: AnswerKind?
+  let groupBy: [String]
+  var instances: [AnswerInstance] = []
+  var groups: [[String]] = []
+  var groupIndex: [[String]: Int] = [:]
+  var judgedByLog = 0
+  var judgedByTailscan = 0
+  var disagreements = 0
+  var operandsFromQuestion = 0
+
+  /// The group-by names that are fields of `AnswerFields`.
+  let groupFields: [AnswerFields.Field?]
+
+  init(fields: AnswerFields, kind: AnswerKind?, groupBy: [String]) {
+    self.fields = fields
+    self.kind = kind
+    self.groupBy = groupBy
+    groupFields = groupBy.map(AnswerFields.Field.init(rawValue:))
+  }
+
+  mutating func add(line: Span<UInt8>, file: Int, fileName: String, number: Int) throws(BadLine)
+  {
+    let value: JSONValue
+    do {
+      value = try JSONValue.parse(line)
+    } catch {
+      throw BadLine(reason: "not valid JSON: \(error.reason) at byte \(error.offset)")
+    }
+    guard case .object(let object) = value else {
+      throw BadLine(reason: "a JSON value, not an object")
+    }
+    let resolved = fields.resolve(object)
+    let question = resolved[.question]?.text
+    if kind == nil {
+      kind =
+        resolved[.x1] != nil || question.flatMap(ArithmeticQuestion.init) != nil
+        ? .arithmetic : .qa
+    }
+    var instance = AnswerInstance(
+      file: file, line: number, group: try group(of: value, resolved, fileName: fileName),
+      correct: false)
+    let fromLog = try resolved[.correct].map { v throws(BadLine) -> Bool in
+      guard let truth = v.truth else {
+        throw BadLine(
+          reason: "the correctness field is \(v.text.map { "'\($0)'" } ?? "not a scalar"), not "
+            + "true/false/1/0")
+      }
+      return truth
+    }
+    let prediction = resolved[.prediction]?.text
+    var scored: Bool? = nil
+
+    switch kind ?? .qa {
+    case .arithmetic:
+      instance.x1 = resolved[.x1].flatMap(\.text)
+      instance.x2 = resolved[.x2].flatMap(\.text)
+      instance.unit = resolved[.unit].flatMap(\.text)
+      // The question is parsed only when an operand or a unit is missing.
+      let parsedQuestion =
+        instance.x1 == nil || (instance.unit == nil && instance.x2 == nil)
+        ? question.flatMap(ArithmeticQuestion.init) : nil
+      if instance.x1 == nil, let parsedQuestion {
+        operandsFromQuestion += 1
+        instance.x1 = parsedQuestion.x1
+        instance.x2 = parsedQuestion.x2
+        instance.unit = instance.unit ?? parsedQuestion.unit
+      } else if instance.unit == nil, let parsedQuestion, parsedQuestion.x1 == instance.x1 {
+        instance.unit = parsedQuestion.unit
+      }
+      guard instance.x1 != nil else {
+        throw BadLine(
+          reason: "no operand: no 'x1' field and no 'What is …' question to read it from "
+            + "(name the field with --field x1=NAME)")
+      }
+      instance.gold = resolved[.gold].flatMap(\.text).map(Scoring.trimmed)
+      if let prediction, let gold = instance.gold {
+        scored = Scoring.arithmeticCorrect(prediction: prediction, prompt: question, gold: gold)
+      }
+    case .qa:
+      instance.question = question
+      instance.aliases = resolved[.answers]?.aliases ?? []
+      instance.questionEntities = Self.mentions(resolved[.questionEntities])
+      instance.answerEntities = Self.mentions(resolved[.answerEntities])
+      if instance.aliases.isEmpty, let entities = instance.answerEntities {
+        // No answer field: the answer entities' names (and ids that are names) are the answers.
+        instance.aliases = entities.flatMap { entity in
+          entity.names + [entity.id].compactMap { id in
+            id.flatMap { EntityMention.isWikidataID($0) ? nil : $0 }
+          }
+        }
+      }
+      if let prediction, !instance.aliases.isEmpty {
+        scored = Scoring.qaCorrect(prediction: prediction, aliases: instance.aliases)
+      }
+    }
+
+    switch (fromLog, scored) {
+    case (let log?, let mine):
+      instance.correct = log
+      judgedByLog += 1
+      if let mine, mine != log { disagreements += 1 }
+    case (nil, let mine?):
+      instance.correct = mine
+      judgedByTailscan += 1
+    case (nil, nil):
+      let missing =
+        prediction == nil
+        ? "no prediction" : kind == .arithmetic ? "no gold answer" : "no answer aliases"
+      throw BadLine(
+        reason: "cannot tell whether the answer is right: no correctness field and \(missing) "
+          + "(see 'tailscan correlate --help' for the fields read, or name one with --field)")
+    }
+    instances.append(instance)
+  }
+
+  /// The index of the group of `value`, adding the group when new.
+  private mutating func group(
+    of value: JSONValue, _ resolved: ResolvedFields, fileName: String
+  ) throws(BadLine) -> Int {
+    var key: [String] = []
+    for (name, canonical) in zip(groupBy, groupFields) {
+      if name == "file" {
+        key.append(String(fileName.split(separator: "/").last ?? Substring(fileName)))
+        continue
+      }
+      let found = canonical.map { resolved[$0] } ?? AnswerFields.lookup(name, in: value)
+      guard let found else {
+        key.append("")
+        continue
+      }
+      guard let text = found.text, !(found.isArray) else {
+        throw BadLine(reason: "the group-by field '\(name)' is a list or an object, not a value")
+      }
+      key.append(text)
+    }
+    if let index = groupIndex[key] { return index }
+    groupIndex[key] = groups.count
+    groups.append(key)
+    return groups.count - 1
+  }
+
+  /// The entities of a `question_entities`/`answer_entities` value: a list or one item, each a
+  /// name, an id (`Q90`) or an object `{"id", "name", "aliases"}`; nil when absent or empty.
+  private static func mentions(_ value: JSONValue?) -> [EntityMention]? {
+    guard let value else { return nil }
+    let items: [JSONValue]
+    if case .array(let list) = value { items = list } else { items = [value] }
+    let result = items.compactMap { item -> EntityMention? in
+      switch item {
+      case .string(let s):
+        let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : EntityMention(id: trimmed, names: [])
+      case .object(let object):
+        let id = object["id"]?.string?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let names = ([object["name"]].compactMap { $0?.string } + (object["aliases"]?.aliases ?? []))
+          .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        if (id ?? "").isEmpty && names.isEmpty { return nil }
+        return EntityMention(id: (id ?? "").isEmpty ? nil : id, names: names)
+      default:
+        return nil
+      }
+    }
+    return result.isEmpty ? nil : result
+  }
+}
+
+extension JSONValue {
+  var isArray: Bool {
+    if case .array = self { return true }
+    return false
+  }
+}
