@@ -5,7 +5,6 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
   case noInstances(paths: [String], skipped: Int)
   case unreadable(path: String)
   case badKey(String, kind: AnswerKind)
-  case keyNeedsTables(key: String, family: String, directory: String)
 
   public var description: String {
     switch self {
@@ -23,9 +22,6 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
     case .badKey(let key, let kind):
       "'\(key)' is not a key of \(kind.rawValue) logs; the keys are "
         + CorrelateKey.keys(for: kind).map(\.rawValue).joined(separator: ", ")
-    case .keyNeedsTables(let key, let family, let directory):
-      "the key '\(key)' needs \(family) counts, and '\(directory)' has none; count them with "
-        + "'tailscan count … \(family == "number" ? "--numbers" : "--entities FILE")'"
     }
   }
 }

@@ -25,6 +25,8 @@ public struct EntityMention: Sendable, Equatable, Hashable {
 
 /// One answered instance of a log.
 public struct AnswerInstance: Sendable {
+  /// The instance's position in `AnswerSet.instances`.
+  public var index: Int
   /// Which log (index into `AnswerSet.files`) and line (1-based).
   public var file: Int
   public var line: Int
@@ -40,6 +42,8 @@ public struct AnswerInstance: Sendable {
 
   // QA.
   public var question: String?
+  /// The same number for the same question text (-1 without a question).
+  public var questionID = -1
   public var aliases: [String] = []
   public var questionEntities: [EntityMention]?
   public var answerEntities: [EntityMention]?
@@ -202,6 +206,7 @@ private struct LineParser {
   var instances: [AnswerInstance] = []
   var groups: [[String]] = []
   var groupIndex: [[String]: Int] = [:]
+  var questionIDs: [String: Int] = [:]
   var judgedByLog = 0
   var judgedByTailscan = 0
   var disagreements = 0
@@ -236,7 +241,7 @@ private struct LineParser {
         ? .arithmetic : .qa
     }
     var instance = AnswerInstance(
-      file: file, line: number, group: try group(of: value, resolved, fileName: fileName),
+      index: instances.count, file: file, line: number, group: try group(of: value, resolved, fileName: fileName),
       correct: false)
     let fromLog = try resolved[.correct].map { v throws(BadLine) -> Bool in
       guard let truth = v.truth else {
@@ -277,6 +282,10 @@ private struct LineParser {
       }
     case .qa:
       instance.question = question
+      if let question {
+        instance.questionID = questionIDs[question, default: questionIDs.count]
+        questionIDs[question] = instance.questionID
+      }
       instance.aliases = resolved[.answers]?.aliases ?? []
       instance.questionEntities = Self.mentions(resolved[.questionEntities])
       instance.answerEntities = Self.mentions(resolved[.answerEntities])

@@ -272,23 +272,23 @@ public enum Correlate {
     zero: CorrelateRequest.Zero
   ) throws -> JoinedKeys {
     var joined = JoinedKeys(key: key)
-    var index: [String: Int] = [:]
-    var zeroLabels: Set<String> = []
+    var index: [Int: Int] = [:]
+    var zeroLabels: Set<Int> = []
     for instance in instances {
       switch try join.value(key, of: instance) {
       case .unmatched(let reason):
         joined.reasons[reason, default: 0] += 1
-      case .found(let label, let frequency):
+      case .found(let label, let id, let frequency):
         if frequency == 0 {
           joined.zeroInstances += 1
-          zeroLabels.insert(label)
+          zeroLabels.insert(id)
           if zero == .drop { continue }
         }
-        if let i = index[label] {
+        if let i = index[id] {
           joined.points[i].instances += 1
           joined.points[i].correct += instance.correct ? 1 : 0
         } else {
-          index[label] = joined.points.count
+          index[id] = joined.points.count
           joined.labels.append(label)
           joined.points.append(
             KeyPoint(frequency: frequency, instances: 1, correct: instance.correct ? 1 : 0))

@@ -32,13 +32,6 @@ public enum CorrelateKey: String, Sendable, Codable, CaseIterable {
     }
   }
 
-  /// The table family the key is looked up in.
-  var family: String {
-    switch self {
-    case .relevant, .question, .answer: "entity"
-    default: "number"
-    }
-  }
 }
 
 /// How a frequency is measured.
@@ -51,8 +44,8 @@ public enum FrequencyMeasure: String, Sendable, Codable, CaseIterable {
 
 /// A key's value for one instance.
 enum KeyValue: Equatable {
-  /// The key (its text, unique within a group) and its frequency.
-  case found(label: String, frequency: UInt64)
+  /// The key (its text, and a number for it: equal numbers, equal keys) and its frequency.
+  case found(label: String, id: Int, frequency: UInt64)
   /// Why the instance has no value for this key.
   case unmatched(String)
 }
@@ -64,6 +57,8 @@ final class FrequencyJoin {
   let measure: FrequencyMeasure
   private var numberCache: [String: KeyValue] = [:]
   private var entityCache: [String: [UInt32]] = [:]
+  /// The entities each question mentions, by `AnswerInstance.questionID`.
+  private var questionCache: [Int: [UInt32]] = [:]
   private var countCache: [UInt32: UInt64] = [:]
   private var pairCache: [UInt64: UInt64?] = [:]
 
@@ -97,8 +92,9 @@ final class FrequencyJoin {
       guard let x2 = instance.x2 else { return .unmatched("no x2") }
       let second = try numberKeyword(x2, keyword)
       switch (first, second) {
-      case (.found(_, let a), .found(_, let b)):
-        return .found(label: "\(x1) \(x2) \(keyword)", frequency: min(a, b))
+      case (.found(_, _, let a), .found(_, _, let b)):
+        let label = "\(x1) \(x2) \(keyword)"
+        return .found(label: label, id: intern(label), frequency: min(a, b))
       case (.unmatched(let reason), _), (_, .unmatched(let reason)):
         return .unmatched(reason)
       }
@@ -115,7 +111,7 @@ final class FrequencyJoin {
     let result: KeyValue
     do {
       let counts = try lookup.numberCounts(terms)
-      result = .found(label: label, frequency: pick(counts))
+      result = .found(label: label, id: intern(label), frequency: pick(counts))
     } catch TermError.notANumber(let value, let digits) {
       result = .unmatched("'\(value)' is not a number term (1 to \(digits) ASCII digits)")
     }
@@ -129,12 +125,23 @@ final class FrequencyJoin {
     let result: KeyValue
     do {
       result = .found(
-        label: label, frequency: pick(try lookup.numberKeywordCounts(number, keyword)))
+        label: label, id: intern(label),
+        frequency: pick(try lookup.numberKeywordCounts(number, keyword)))
     } catch TermError.notANumber(let value, let digits) {
       result = .unmatched("'\(value)' is not a number term (1 to \(digits) ASCII digits)")
     }
     numberCache[label] = result
     return result
+  }
+
+  /// Number labels by their text.
+  private var labelIDs: [String: Int] = [:]
+
+  /// The number of `label` (the next one when new).
+  private func intern(_ label: String) -> Int {
+    if let id = labelIDs[label] { return id }
+    labelIDs[label] = labelIDs.count
+    return labelIDs.count - 1
   }
 
   private func pick(_ counts: NGramCounts) -> UInt64 {
@@ -143,20 +150,26 @@ final class FrequencyJoin {
 
   // MARK: - Entities (Kandpal et al.)
 
-  /// Each instance's answer and question entities (by file and line), found once for all keys.
-  private var instanceEntities: [Int: (answers: [UInt32], questions: [UInt32])] = [:]
+  /// Each instance's answer and question entities (by `AnswerInstance.index`), found once for
+  /// all keys.
+  private var instanceEntities: [(answers: [UInt32], questions: [UInt32])?] = []
 
   private func entityValue(_ key: CorrelateKey, of instance: AnswerInstance) throws -> KeyValue {
     let label = instance.question ?? "line \(instance.line)"
-    let id = instance.file << 40 | instance.line
+    // Questions are interned when read; an instance without one is a key of its own.
+    let id = instance.questionID >= 0 ? instance.questionID : -1 - instance.index
+    if instanceEntities.count <= instance.index {
+      instanceEntities.append(
+        contentsOf: repeatElement(nil, count: instance.index + 1 - instanceEntities.count))
+    }
     let answers: [UInt32]
     let questions: [UInt32]
-    if let found = instanceEntities[id] {
+    if let found = instanceEntities[instance.index] {
       (answers, questions) = found
     } else {
       answers = try answerEntities(of: instance)
       questions = try questionEntities(of: instance).filter { !answers.contains($0) }
-      instanceEntities[id] = (answers, questions)
+      instanceEntities[instance.index] = (answers, questions)
     }
     guard !answers.isEmpty else {
       return .unmatched(
@@ -165,10 +178,12 @@ final class FrequencyJoin {
     }
     switch key {
     case .answer:
-      return .found(label: label, frequency: try answers.map(entityFrequency).max() ?? 0)
+      return .found(
+        label: label, id: id, frequency: try answers.map(entityFrequency).max() ?? 0)
     case .question:
       guard !questions.isEmpty else { return .unmatched(noQuestionEntity(instance)) }
-      return .found(label: label, frequency: try questions.map(entityFrequency).max() ?? 0)
+      return .found(
+        label: label, id: id, frequency: try questions.map(entityFrequency).max() ?? 0)
     default:
       guard !questions.isEmpty else { return .unmatched(noQuestionEntity(instance)) }
       var best: UInt64 = 0
@@ -180,7 +195,7 @@ final class FrequencyJoin {
           best = max(best, shared)
         }
       }
-      return .found(label: label, frequency: best)
+      return .found(label: label, id: id, frequency: best)
     }
   }
 
@@ -224,9 +239,9 @@ final class FrequencyJoin {
   private func questionEntities(of instance: AnswerInstance) throws -> [UInt32] {
     if let mentions = instance.questionEntities { return try resolve(mentions) }
     guard let question = instance.question else { return [] }
-    if let cached = entityCache["?" + question] { return cached }
+    if let cached = questionCache[instance.questionID] { return cached }
     let found = try lookup.entitiesMentioned(in: question)
-    entityCache["?" + question] = found
+    questionCache[instance.questionID] = found
     return found
   }
 

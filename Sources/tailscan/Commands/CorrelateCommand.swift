@@ -190,7 +190,7 @@ extension Tailscan {
         Diagnostics.note(
           "read \(log.instances) \(summary.settings.kind.rawValue) instances from \(from) "
             + "(\(log.judgedByLog) judged by the log, \(log.judgedByTailscan) scored by tailscan)"
-            + "; counts: \(summary.counts.documents) documents in \(summary.counts.shards) shards")
+            + "; counts: \(summary.counts.documents) documents in \(summary.counts.shards) shard(s)")
       }
     }
   }
