@@ -126,3 +126,45 @@ import Testing
     #expect(strict.settings.minBinSize == 500)
   }
 }
+
+extension CorrelateTests {
+  /// A group none of whose keys occur in the corpus, read from a two-member gzip log: it is
+  /// reported with no keys and no statistic, and the other group is unaffected.
+  @Test func emptyGroupFromAGzipLog() throws {
+    let dir = try TemporaryDirectory()
+    let corpus = try dir.write(Array("a 1 b\na 2 b\na 2 b\n".utf8), to: "c.txt")
+    var request = CountRequest(inputs: [corpus], output: dir.file("counts"))
+    request.ngrams = false
+    request.numbers = NumberRules()
+    _ = try CountPipeline.run(request)
+    let first = (1...2).map { #"{"x1": \#($0), "answer": "1", "prediction": "1", "model": "seen"}"# }
+    let second = [#"{"x1": 99, "answer": "1", "prediction": "1", "model": "unseen"}"#]
+    let log = try dir.write(
+      try GzipFixtures.concatenatedMembers([
+        Array((first.joined(separator: "\n") + "\n").utf8),
+        Array((second.joined(separator: "\n") + "\n").utf8),
+      ]), to: "log.jsonl.gz")
+    let summary = try Correlate.run(
+      CorrelateRequest(inputs: [log], counts: dir.file("counts"), output: dir.file("report")))
+    #expect(summary.log.instances == 3)
+    #expect(summary.inputs.first?.sha256 == SHA256.hex(of: try Fixtures.bytesOf(log)))
+    #expect(summary.groups.map(\.label) == ["model=seen", "model=unseen"])
+    let seen = try #require(summary.groups.first?.keys.first)
+    #expect(seen.keys == 2 && seen.points.frequency == [1, 2])
+    let unseen = try #require(summary.groups.last?.keys.first)
+    #expect(unseen.keys == 0 && unseen.instances == 0 && unseen.accuracy == nil)
+    #expect(unseen.zeroInstances == 1 && unseen.zeroKeys == 1)
+    #expect(unseen.binning.bins.isEmpty && unseen.delta == nil)
+    #expect(unseen.deltaBootstrap.interval == nil)
+    #expect(unseen.spearman.coefficient == nil && unseen.logistic.slope == nil)
+    let keys = try String(contentsOfFile: dir.file("report/keys.csv"), encoding: .utf8)
+    #expect(keys.split(separator: "\n").count == 1 + 2)
+  }
+}
+
+extension Fixtures {
+  /// The bytes of any file.
+  static func bytesOf(_ path: String) throws -> [UInt8] {
+    [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+  }
+}
