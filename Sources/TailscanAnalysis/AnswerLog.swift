@@ -235,9 +235,9 @@ private struct LineParser {
         resolved[.x1] != nil || question.flatMap(ArithmeticQuestion.init) != nil
         ? .arithmetic : .qa
     }
-    var instance = AnswerInstance(
-      file: file, line: number, group: try group(of: value, resolved, fileName: fileName),
-      correct: false)
+    // The group is added only once the line is known good: a skipped line makes no group.
+    let groupKey = try groupKey(of: value, resolved, fileName: fileName)
+    var instance = AnswerInstance(file: file, line: number, group: 0, correct: false)
     let fromLog = try resolved[.correct].map { v throws(BadLine) -> Bool in
       guard let truth = v.truth else {
         throw BadLine(
@@ -309,13 +309,14 @@ private struct LineParser {
         reason: "cannot tell whether the answer is right: no correctness field and \(missing) "
           + "(see 'tailscan correlate --help' for the fields read, or name one with --field)")
     }
+    instance.group = group(groupKey)
     instances.append(instance)
   }
 
-  /// The index of the group of `value`, adding the group when new.
-  private mutating func group(
+  /// The group-by values of `value`.
+  private func groupKey(
     of value: JSONValue, _ resolved: ResolvedFields, fileName: String
-  ) throws(BadLine) -> Int {
+  ) throws(BadLine) -> [String] {
     var key: [String] = []
     for (name, canonical) in zip(groupBy, groupFields) {
       if name == "file" {
@@ -332,6 +333,11 @@ private struct LineParser {
       }
       key.append(text)
     }
+    return key
+  }
+
+  /// The index of the group with values `key`, adding the group when new.
+  private mutating func group(_ key: [String]) -> Int {
     if let index = groupIndex[key] { return index }
     groupIndex[key] = groups.count
     groups.append(key)

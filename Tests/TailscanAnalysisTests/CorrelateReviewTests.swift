@@ -1,0 +1,45 @@
+import Foundation
+import TailscanIO
+import TailscanTestSupport
+import Testing
+
+@testable import TailscanAnalysis
+
+/// Review of `tailscan correlate`: each test is a bug a researcher would hit.
+@Suite struct CorrelateReviewTests {
+  func read(
+    _ lines: [String], kind: AnswerKind? = nil,
+    groupBy: [String] = CorrelateRequest.defaultGroupBy, skipBadLines: Bool = false
+  ) throws -> AnswerSet {
+    try withTemporaryDirectory { dir in
+      let path = "\(dir)/log.jsonl"
+      try (lines.joined(separator: "\n") + "\n").write(
+        toFile: path, atomically: true, encoding: .utf8)
+      return try AnswerLog.read(
+        [path], fields: try AnswerFields(), kind: kind, groupBy: groupBy,
+        skipBadLines: skipBadLines)
+    }
+  }
+
+  /// A skipped bad line must not create a group: it made an empty group (0 instances,
+  /// accuracy NaN in summary.json, a row per key in the table) and kept a group-by field that
+  /// no instance has.
+  @Test func aSkippedLineMakesNoGroup() throws {
+    let lines = [
+      #"{"x1": 24, "x2": 18, "answer": "432", "prediction": "432", "model": "a"}"#,
+      #"{"x1": 7, "x2": 8, "answer": "56", "model": "b", "shots": 2}"#,  // no prediction: bad
+    ]
+    let set = try read(lines, skipBadLines: true)
+    #expect(set.report.skippedLines == 1)
+    #expect(set.groups == [["", "a", ""]])
+    #expect(set.droppingAbsentGroupFields().groupFields == ["model"])
+
+    let dir = try TemporaryDirectory()
+    let counts = try JoinTests.count(JoinTests.corpus, in: dir)
+    let log = try dir.write(Array((lines.joined(separator: "\n") + "\n").utf8), to: "log.jsonl")
+    let summary = try Correlate.run(
+      CorrelateRequest(inputs: [log], counts: counts, bootstrap: 0, skipBadLines: true))
+    #expect(summary.groups.map(\.label) == ["model=a"])
+    #expect(summary.groups.allSatisfy { $0.instances > 0 && !$0.accuracy.isNaN })
+  }
+}
