@@ -230,11 +230,11 @@ private struct LineParser {
     }
     let resolved = fields.resolve(object)
     let question = resolved[.question]?.text
-    if kind == nil {
-      kind =
-        resolved[.x1] != nil || question.flatMap(ArithmeticQuestion.init) != nil
-        ? .arithmetic : .qa
-    }
+    // Detected from the first instance: set only once the line is known good.
+    let lineKind =
+      kind
+      ?? (resolved[.x1] != nil || question.flatMap(ArithmeticQuestion.init) != nil
+        ? .arithmetic : .qa)
     // The group is added only once the line is known good: a skipped line makes no group.
     let groupKey = try groupKey(of: value, resolved, fileName: fileName)
     var instance = AnswerInstance(file: file, line: number, group: 0, correct: false)
@@ -249,7 +249,7 @@ private struct LineParser {
     let prediction = resolved[.prediction]?.text
     var scored: Bool? = nil
 
-    switch kind ?? .qa {
+    switch lineKind {
     case .arithmetic:
       instance.x1 = resolved[.x1].flatMap(\.text)
       instance.x2 = resolved[.x2].flatMap(\.text)
@@ -304,12 +304,13 @@ private struct LineParser {
     case (nil, nil):
       let missing =
         prediction == nil
-        ? "no prediction" : kind == .arithmetic ? "no gold answer" : "no answer aliases"
+        ? "no prediction" : lineKind == .arithmetic ? "no gold answer" : "no answer aliases"
       throw BadLine(
         reason: "cannot tell whether the answer is right: no correctness field and \(missing) "
           + "(see 'tailscan correlate --help' for the fields read, or name one with --field)")
     }
     instance.group = group(groupKey)
+    kind = lineKind
     instances.append(instance)
   }
 

@@ -42,4 +42,27 @@ import Testing
     #expect(summary.groups.map(\.label) == ["model=a"])
     #expect(summary.groups.allSatisfy { $0.instances > 0 && !$0.accuracy.isNaN })
   }
+
+  /// The kind is detected from the first instance, as documented, not from the first line: a
+  /// skipped header line (`{"config": …}`, no `x1`) made a whole arithmetic log QA, its
+  /// `answer` read as aliases and its keys relevant/question/answer.
+  @Test func theKindComesFromTheFirstInstanceNotASkippedLine() throws {
+    let lines = [
+      #"{"config": {"model": "6B", "shots": 2}}"#,
+      #"{"x1": 24, "x2": 18, "answer": "432", "prediction": "432"}"#,
+      #"{"x1": 7, "x2": 8, "answer": "56", "prediction": "54"}"#,
+    ]
+    let set = try read(lines, skipBadLines: true)
+    #expect(set.report.skippedLines == 1)
+    #expect(set.kind == .arithmetic)
+    #expect(set.instances.map(\.x1) == ["24", "7"])
+
+    let dir = try TemporaryDirectory()
+    let counts = try JoinTests.count(JoinTests.corpus, in: dir)
+    let log = try dir.write(Array((lines.joined(separator: "\n") + "\n").utf8), to: "log.jsonl")
+    let summary = try Correlate.run(
+      CorrelateRequest(inputs: [log], counts: counts, bootstrap: 0, skipBadLines: true))
+    #expect(summary.settings.kind == .arithmetic)
+    #expect(summary.settings.keys == [.x1, .x1x2, .x1y])
+  }
 }
