@@ -65,4 +65,13 @@ import Testing
     #expect(summary.settings.kind == .arithmetic)
     #expect(summary.settings.keys == [.x1, .x1x2, .x1y])
   }
+
+  /// A CSV field holding a CR LF line break (a question from a Windows-made dataset: QA keys
+  /// are question texts) must be quoted: "\r\n" is one Swift Character, equal to neither
+  /// "\n" nor "\r", so it was written bare and split the row in two.
+  @Test func csvQuotesCRLF() {
+    #expect(Report.csvRow(["Who wrote\r\nHamlet?", "2"]) == "\"Who wrote\r\nHamlet?\",2\n")
+    #expect(Report.csvRow(["a\rb"]) == "\"a\rb\"\n")
+    #expect(Report.csvRow(["plain"]) == "plain\n")
+  }
 }
