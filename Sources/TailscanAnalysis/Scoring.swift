@@ -4,19 +4,39 @@ import Foundation
 public enum Scoring {
   /// Razeghi et al.'s answer: the first whitespace token of the completion.
   ///
-  /// The completion is `prediction` without the prompt when the prediction starts with it (a
-  /// log of whole generations); failing that, the text after the prediction's last `A:` when it
-  /// has one (a generation holding its own `Q: … A:` prompt); failing that, the prediction.
-  /// Nil when the completion has no token.
+  /// The completion is what follows the prompt when the prediction starts with it, or starts
+  /// with `Q:` and holds it (a log of whole generations), past the `A:` that follows a bare
+  /// question; failing that, when the prediction starts with `Q:` (a generation holding its
+  /// own `Q: … A:` prompt), the text after its last `A:`; failing that, the prediction itself,
+  /// whose later `Q:`s and `A:`s are the model going on with questions of its own (the
+  /// question repeated included). Nil when the completion has no token.
   public static func arithmeticAnswer(prediction: String, prompt: String?) -> String? {
     let bytes = Array(prediction.utf8)
     var start = 0
-    if let prompt, !prompt.isEmpty, prediction.utf8.starts(with: prompt.utf8) {
-      start = prompt.utf8.count
-    } else if let marker = lastIndex(of: [0x41, 0x3A], in: bytes) {  // "A:"
+    let holdsPrompt = firstToken(bytes[...])?.hasPrefix("Q:") == true
+    if let prompt, !prompt.isEmpty,
+      let found = prediction.utf8.starts(with: prompt.utf8)
+        ? 0 : holdsPrompt ? firstIndex(of: Array(prompt.utf8), in: bytes) : nil
+    {
+      start = found + prompt.utf8.count
+      var i = start
+      while i < bytes.count, isASCIISpace(bytes[i]) { i += 1 }
+      if bytes[i...].starts(with: [0x41, 0x3A]) { start = i + 2 }  // "A:"
+    } else if holdsPrompt, let marker = lastIndex(of: [0x41, 0x3A], in: bytes)  // "A:"
+    {
       start = marker + 2
     }
     return firstToken(bytes[start...])
+  }
+
+  /// The start of the first occurrence of `needle` in `bytes`.
+  static func firstIndex(of needle: [UInt8], in bytes: [UInt8]) -> Int? {
+    guard !needle.isEmpty, bytes.count >= needle.count else { return nil }
+    for i in 0...(bytes.count - needle.count)
+    where bytes[i] == needle[0] && bytes[i..<(i + needle.count)].elementsEqual(needle) {
+      return i
+    }
+    return nil
   }
 
   /// Whether `prediction` is right: its arithmetic answer token equals `gold` (white space

@@ -74,4 +74,31 @@ import Testing
     #expect(Report.csvRow(["a\rb"]) == "\"a\rb\"\n")
     #expect(Report.csvRow(["plain"]) == "plain\n")
   }
+
+  /// Razeghi et al.'s answer is the first token of the completion, i.e. after the prompt's last
+  /// `A:`. A completion that goes on with another few-shot question (`" 432\n\nQ: What is 5
+  /// times 7?\nA: 35"`, GPT-J does this all the time) was scored by the text after the
+  /// prediction's last `A:`: 35, not 432.
+  @Test(arguments: [
+    // A completion (the prompt not in it) that goes on with another question.
+    (" 432\n\nQ: What is 5 times 7?\nA: 35", nil, "432", true),
+    // A completion that repeats the question is still a completion: its first token answers.
+    (" 431\nQ: What is 24 times 18?\nA: 432", "What is 24 times 18?", "432", false),
+    (" 432\n\nQ: What is 5 times 7?\nA: 35", "Q: What is 24 times 18?\nA:", "432", true),
+    (" 35\n\nQ: What is 5 times 7?\nA: 432", nil, "432", false),
+    (" 432\nQ: What is 5 times 7?\nA: 35", "What is 24 times 18?", "432", true),
+    // A whole generation holding a bare question: the answer follows its 'A:'.
+    ("Q: What is 24 times 18?\nA: 432\n\nQ: What is 5 times 7?\nA: 35", "What is 24 times 18?", "432", true),
+    ("Q: What is 24 times 18?\nA: 432\n\nQ: What is 5 times 7?\nA: 35", "Q: What is 24 times 18?\nA:", "432", true),
+    // The shapes the original tests cover still hold.
+    ("Q: What is 2 times 3?\nA: 6\nQ: What is 24 times 18?\nA: 431", nil, "432", false),
+    ("Q: What is 24 times 18?\nA: 432", nil, "432", true),
+    (" 432 (USA: 12)", nil, "432", true),
+  ] as [(String, String?, String, Bool)])
+  func arithmeticAnswerIsTheCompletionsFirstToken(
+    prediction: String, prompt: String?, gold: String, correct: Bool
+  ) {
+    #expect(
+      Scoring.arithmeticCorrect(prediction: prediction, prompt: prompt, gold: gold) == correct)
+  }
 }
