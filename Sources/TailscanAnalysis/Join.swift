@@ -147,7 +147,8 @@ final class FrequencyJoin {
   private var instanceEntities: [Int: (answers: [UInt32], questions: [UInt32])] = [:]
 
   private func entityValue(_ key: CorrelateKey, of instance: AnswerInstance) throws -> KeyValue {
-    let label = instance.question ?? "line \(instance.line)"
+    // Without a question text, the line is the key: of its log, as lines of two logs differ.
+    let label = instance.question ?? "log \(instance.file + 1) line \(instance.line)"
     let id = instance.file << 40 | instance.line
     let answers: [UInt32]
     let questions: [UInt32]

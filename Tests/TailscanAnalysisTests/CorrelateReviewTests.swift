@@ -101,4 +101,30 @@ import Testing
     #expect(
       Scoring.arithmeticCorrect(prediction: prediction, prompt: prompt, gold: gold) == correct)
   }
+
+  /// A QA line without a question text is its own key. The key was labelled `line N`, so line
+  /// 1 of one log and line 1 of another (different questions, same group) were merged: the
+  /// second took the first's frequency and the relevant-document curve moved.
+  @Test func qaLinesWithoutAQuestionFromTwoLogsAreNotMerged() throws {
+    let dir = try TemporaryDirectory()
+    let counts = try JoinTests.count(JoinTests.corpus, in: dir)
+    let a = try dir.write(
+      Array(
+        (#"{"question_entities": ["Q243"], "answer_entities": ["Q90"], "answers": ["Paris"], "prediction": "Paris"}"#
+          + "\n").utf8), to: "a.jsonl")
+    let b = try dir.write(
+      Array(
+        (#"{"question_entities": ["Q41567"], "answer_entities": ["Q692"], "answers": ["Shakespeare"], "prediction": "Marlowe"}"#
+          + "\n").utf8), to: "b.jsonl")
+    let summary = try Correlate.run(
+      CorrelateRequest(
+        inputs: [a, b], counts: counts, output: dir.file("report"), keys: [.relevant],
+        groupBy: [], minBinSize: 1, bootstrap: 0))
+    let relevant = try #require(summary.groups.first?.keys.first)
+    // (Eiffel Tower, Paris) share 1 document, (Hamlet, Shakespeare) 2.
+    #expect(relevant.points.frequency == [1, 2])
+    #expect(relevant.points.instances == [1, 1])
+    let rows = parseCSV(try String(contentsOfFile: dir.file("report/keys.csv"), encoding: .utf8))
+    #expect(Set(rows.dropFirst().map { $0[1] }).count == 2)
+  }
 }
