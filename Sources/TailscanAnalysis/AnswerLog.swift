@@ -135,6 +135,11 @@ public enum AnswerLog {
         digests.withLock { $0[i] = digest }
       }
     }
+    // `file` groups by the file name, or by the path where logs share a name (`a/x`, `b/x`).
+    let baseNames = paths.map { String($0.split(separator: "/").last ?? Substring($0)) }
+    let fileNames = paths.indices.map { i in
+      baseNames.count(where: { $0 == baseNames[i] }) > 1 ? paths[i] : baseNames[i]
+    }
     for (fileIndex, path) in paths.enumerated() {
       var file = AnswerLogReport.File(path: path, sha256: "", bytes: 0, lines: 0, instances: 0)
       var shard = try ShardReader(path: path)
@@ -146,7 +151,8 @@ public enum AnswerLog {
           return
         }
         do throws(BadLine) {
-          try reader.add(line: line, file: fileIndex, fileName: path, number: position.number)
+          try reader.add(
+            line: line, file: fileIndex, fileName: fileNames[fileIndex], number: position.number)
           file.instances += 1
         } catch {
           guard skipBadLines else {
@@ -321,7 +327,7 @@ private struct LineParser {
     var key: [String] = []
     for (name, canonical) in zip(groupBy, groupFields) {
       if name == "file" {
-        key.append(String(fileName.split(separator: "/").last ?? Substring(fileName)))
+        key.append(fileName)
         continue
       }
       let found = canonical.map { resolved[$0] } ?? AnswerFields.lookup(name, in: value)

@@ -127,4 +127,26 @@ import Testing
     let rows = parseCSV(try String(contentsOfFile: dir.file("report/keys.csv"), encoding: .utf8))
     #expect(Set(rows.dropFirst().map { $0[1] }).count == 2)
   }
+
+  /// `--group-by file` groups by the log's file name; logs named alike in different
+  /// directories (`gpt-j/answers.jsonl`, `gpt-neo/answers.jsonl`, lm-eval's per-model output
+  /// folders) were one group: two models' answers pooled into one curve.
+  @Test func groupByFileKeepsLogsOfTheSameNameApart() throws {
+    let dir = try TemporaryDirectory()
+    _ = try dir.makeDirectory("gpt-j")
+    _ = try dir.makeDirectory("gpt-neo")
+    let a = try dir.write(
+      Array(#"{"x1": 24, "answer": "432", "prediction": "432"}"#.utf8) + [0x0A],
+      to: "gpt-j/answers.jsonl")
+    let b = try dir.write(
+      Array(#"{"x1": 7, "answer": "56", "prediction": "0"}"#.utf8) + [0x0A],
+      to: "gpt-neo/answers.jsonl")
+    let c = try dir.write(
+      Array(#"{"x1": 8, "answer": "64", "prediction": "64"}"#.utf8) + [0x0A], to: "other.jsonl")
+    let set = try AnswerLog.read([a, b, c], fields: try AnswerFields(), groupBy: ["file"])
+    #expect(set.groups.count == 3)
+    #expect(set.instances.map(\.group) == [0, 1, 2])
+    // A name no other log has stays the bare file name.
+    #expect(set.groups.last == ["other.jsonl"])
+  }
 }
