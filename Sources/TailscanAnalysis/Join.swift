@@ -111,7 +111,9 @@ final class FrequencyJoin {
 
   private func numbers(_ terms: [String]) throws -> KeyValue {
     let label = terms.joined(separator: " ")
-    if let cached = numberCache[label] { return cached }
+    // Cached by the terms, length-prefixed: a term may hold a space ("18 432").
+    let cacheKey = terms.map { "\($0.utf8.count):\($0)" }.joined()
+    if let cached = numberCache[cacheKey] { return cached }
     let result: KeyValue
     do {
       let counts = try lookup.numberCounts(terms)
@@ -119,13 +121,14 @@ final class FrequencyJoin {
     } catch TermError.notANumber(let value, let digits) {
       result = .unmatched("'\(value)' is not a number term (1 to \(digits) ASCII digits)")
     }
-    numberCache[label] = result
+    numberCache[cacheKey] = result
     return result
   }
 
   private func numberKeyword(_ number: String, _ keyword: String) throws -> KeyValue {
     let label = "\(number) \(keyword)"
-    if let cached = numberCache[label] { return cached }
+    let cacheKey = "k\(number.utf8.count):\(number)\(keyword)"  // never a key of `numbers`
+    if let cached = numberCache[cacheKey] { return cached }
     let result: KeyValue
     do {
       result = .found(
@@ -133,7 +136,7 @@ final class FrequencyJoin {
     } catch TermError.notANumber(let value, let digits) {
       result = .unmatched("'\(value)' is not a number term (1 to \(digits) ASCII digits)")
     }
-    numberCache[label] = result
+    numberCache[cacheKey] = result
     return result
   }
 

@@ -149,4 +149,26 @@ import Testing
     // A name no other log has stays the bare file name.
     #expect(set.groups.last == ["other.jsonl"])
   }
+
+  /// The join's lookup cache was keyed by the terms joined with spaces, so a pair whose term
+  /// holds a space (a gold answer "18 432") and the triple (24, 18, 432) shared an entry: the
+  /// triple took the pair's "not a number term" and its instance was left out.
+  @Test func lookupsOfDifferentTermsDoNotShareACacheEntry() throws {
+    let dir = try TemporaryDirectory()
+    let counts = try JoinTests.count(JoinTests.corpus, in: dir)
+    let log = try dir.write(
+      Array(
+        [
+          #"{"x1": 24, "answer": "18 432", "correct": false}"#,
+          #"{"x1": 24, "x2": 18, "answer": "432", "correct": true}"#,
+        ].joined(separator: "\n").utf8), to: "log.jsonl")
+    let summary = try Correlate.run(
+      CorrelateRequest(
+        inputs: [log], counts: counts, keys: [.x1y, .x1x2y], groupBy: [], bootstrap: 0))
+    let triple = try #require(summary.groups.first?.keys.last)
+    #expect(triple.key == .x1x2y)
+    #expect(triple.unmatched == [.init(reason: "no x2", instances: 1)])
+    // "24 times 18 = 432": the triple occurs once.
+    #expect(triple.points.frequency == [1])
+  }
 }
