@@ -114,6 +114,9 @@ extension Tailscan {
       for input in inputs where (try? Syscalls.status(input)) == nil {
         throw ValidationError("'\(input)' does not exist; check the path")
       }
+      if let keys, keys.isEmpty {
+        throw ValidationError("'--key' names no key; give one or more, e.g. --key x1,x1x2")
+      }
       guard quantiles >= 1 else { throw ValidationError("'--quantiles' must be at least 1") }
       guard bootstrap >= 0 else { throw ValidationError("'--bootstrap' must be 0 or more") }
       if let minBinSize, minBinSize < 1 {
