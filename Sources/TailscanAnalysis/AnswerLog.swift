@@ -242,7 +242,7 @@ private struct LineParser {
       ?? (resolved[.x1] != nil || question.flatMap(ArithmeticQuestion.init) != nil
         ? .arithmetic : .qa)
     // The group is added only once the line is known good: a skipped line makes no group.
-    let groupKey = try groupKey(of: value, resolved, fileName: fileName)
+    var groupKey = try groupKey(of: value, resolved, fileName: fileName)
     var instance = AnswerInstance(file: file, line: number, group: 0, correct: false)
     let fromLog = try resolved[.correct].map { v throws(BadLine) -> Bool in
       guard let truth = v.truth else {
@@ -271,6 +271,12 @@ private struct LineParser {
         instance.unit = instance.unit ?? parsedQuestion.unit
       } else if instance.unit == nil, let parsedQuestion, parsedQuestion.x1 == instance.x1 {
         instance.unit = parsedQuestion.unit
+      }
+      // No task field: the task of the question, as its operands (lm-eval arithmetic samples).
+      if let t = groupBy.firstIndex(of: "task"), groupKey[t].isEmpty,
+        let task = (parsedQuestion ?? question.flatMap(ArithmeticQuestion.init))?.task
+      {
+        groupKey[t] = task
       }
       guard instance.x1 != nil else {
         throw BadLine(

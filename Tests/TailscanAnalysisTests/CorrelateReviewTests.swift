@@ -171,4 +171,19 @@ import Testing
     // "24 times 18 = 432": the triple occurs once.
     #expect(triple.points.frequency == [1])
   }
+
+  /// By default instances are grouped per task. lm-evaluation-harness arithmetic samples
+  /// (`samples_arithmetic_2da_….jsonl`, `…_2dm_…`) have no `task` field: the task is in the
+  /// question tailscan already reads the operands from. The addition and multiplication logs
+  /// were pooled into one group, and x1 = 24's accuracy mixed both tasks.
+  @Test func theTaskOfAQuestionGroupsWhenTheLogHasNoTaskField() throws {
+    let set = try read([
+      #"{"doc": {"context": "Question: What is 24 plus 18?\nAnswer:", "completion": " 42"}, "resps": [[" 42"]], "acc": 1}"#,
+      #"{"doc": {"context": "Question: What is 24 times 18?\nAnswer:", "completion": " 432"}, "resps": [[" 400"]], "acc": 0}"#,
+      #"{"task": "multiplication", "x1": 7, "x2": 8, "answer": "56", "prediction": "56"}"#,
+    ]).droppingAbsentGroupFields()
+    #expect(set.groupFields == ["task"])
+    #expect(set.groups == [["addition"], ["multiplication"]])
+    #expect(set.instances.map(\.group) == [0, 1, 1])
+  }
 }
