@@ -177,7 +177,8 @@ public enum AnswerLog {
     report.disagreements = reader.disagreements
     report.operandsFromQuestion = reader.operandsFromQuestion
     guard let detected = reader.kind, !reader.instances.isEmpty else {
-      throw AnalysisError.noInstances(paths: paths, skipped: report.skippedLines)
+      throw AnalysisError.noInstances(
+        paths: paths, skipped: report.skippedLines, first: report.firstSkippedLines.first)
     }
     return AnswerSet(
       kind: detected, instances: reader.instances, groupFields: groupBy, groups: reader.groups,

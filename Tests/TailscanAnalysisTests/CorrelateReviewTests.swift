@@ -186,4 +186,19 @@ import Testing
     #expect(set.groups == [["addition"], ["multiplication"]])
     #expect(set.instances.map(\.group) == [0, 1, 1])
   }
+
+  /// When --skip-bad-lines skipped every line, the error said only "each line must be a JSON
+  /// object with an answer", whatever the lines' fault was (here: a group-by field that is an
+  /// object); it now gives the first skipped line's reason.
+  @Test func noInstancesSaysWhyTheLinesWereSkipped() throws {
+    let message = thrownMessage {
+      try read(
+        [
+          #"{"x1": 1, "answer": "1", "prediction": "1", "meta": {"lm": "6B"}}"#,
+          #"{"x1": 2, "answer": "2", "prediction": "2", "meta": {"lm": "6B"}}"#,
+        ], groupBy: ["meta"], skipBadLines: true)
+    }
+    #expect(message?.contains("2 bad lines skipped") == true)
+    #expect(message?.contains("log.jsonl':1: the group-by field 'meta' is a list or an object") == true, "\(message ?? "")")
+  }
 }
