@@ -45,4 +45,18 @@ extension CLITests {
     let again = try Self.run(["correlate", log, "--counts", counts, "-o", report, "--force", "-q"])
     #expect(again.status == 0, "\(again.stderr)")
   }
+
+  /// A log given twice (`logs/*.jsonl logs/gpt-j*.jsonl`, `log.jsonl ./log.jsonl`) had every
+  /// answer counted twice: instances, keys' accuracies and the bootstrap all silently off.
+  @Test func correlateRefusesALogGivenTwice() throws {
+    let dir = try TemporaryDirectory()
+    let counts = dir.file("counts")
+    _ = try Self.run(
+      ["count", Fixtures.path("corpus-mini"), "-o", counts, "--numbers", "--no-ngrams", "-q"])
+    let log = try dir.write(
+      Array("{\"x1\": 1, \"answer\": \"1\", \"prediction\": \"1\"}\n".utf8), to: "log.jsonl")
+    let result = try Self.run(["correlate", log, "\(dir.path)/./log.jsonl", "--counts", counts])
+    #expect(result.status == 64, "\(result.stderr)")
+    #expect(result.stderr.contains("twice"), "\(result.stderr)")
+  }
 }

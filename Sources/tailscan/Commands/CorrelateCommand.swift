@@ -111,8 +111,16 @@ extension Tailscan {
     var json = false
 
     func validate() throws {
-      for input in inputs where (try? Syscalls.status(input)) == nil {
-        throw ValidationError("'\(input)' does not exist; check the path")
+      var seen: [[UInt64]: String] = [:]  // (device, inode): a log however it is spelled
+      for input in inputs {
+        guard let status = try? Syscalls.status(input) else {
+          throw ValidationError("'\(input)' does not exist; check the path")
+        }
+        if let first = seen.updateValue(input, forKey: [status.device, status.inode]) {
+          throw ValidationError(
+            "'\(first)' and '\(input)' are the same log; given twice, its answers would count "
+              + "twice")
+        }
       }
       if let keys, keys.isEmpty {
         throw ValidationError("'--key' names no key; give one or more, e.g. --key x1,x1x2")
