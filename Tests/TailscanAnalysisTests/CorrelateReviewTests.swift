@@ -201,4 +201,22 @@ import Testing
     #expect(message?.contains("2 bad lines skipped") == true)
     #expect(message?.contains("log.jsonl':1: the group-by field 'meta' is a list or an object") == true, "\(message ?? "")")
   }
+
+  /// `--field prediction=answer` (a log naming the model's output `answer`, the gold `target`):
+  /// the gold answer was still read from `answer` too (one of its default names, ahead of
+  /// `target`), so the prediction was compared with itself and every instance was correct.
+  @Test func aNameGivenToOneFieldIsNoLongerAnotherFieldsDefault() throws {
+    let set = try withTemporaryDirectory { dir in
+      let path = "\(dir)/log.jsonl"
+      try (
+        [
+          #"{"x1": 24, "x2": 18, "target": "432", "answer": " 431"}"#,
+          #"{"x1": 7, "x2": 8, "target": "56", "answer": " 56"}"#,
+        ].joined(separator: "\n") + "\n"
+      ).write(toFile: path, atomically: true, encoding: .utf8)
+      return try AnswerLog.read([path], fields: try AnswerFields(overrides: ["prediction=answer"]))
+    }
+    #expect(set.instances.map(\.gold) == ["432", "56"])
+    #expect(set.instances.map(\.correct) == [false, true])
+  }
 }
