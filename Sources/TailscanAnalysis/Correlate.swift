@@ -284,11 +284,13 @@ public enum Correlate {
           zeroLabels.insert(label)
           if zero == .drop { continue }
         }
-        if let i = index[label] {
+        // A label seen with another frequency (questions written alike) is another key.
+        let id = "\(frequency) \(label)"
+        if let i = index[id] {
           joined.points[i].instances += 1
           joined.points[i].correct += instance.correct ? 1 : 0
         } else {
-          index[label] = joined.points.count
+          index[id] = joined.points.count
           joined.labels.append(label)
           joined.points.append(
             KeyPoint(frequency: frequency, instances: 1, correct: instance.correct ? 1 : 0))

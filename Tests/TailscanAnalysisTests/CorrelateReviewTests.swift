@@ -219,4 +219,28 @@ import Testing
     #expect(set.instances.map(\.gold) == ["432", "56"])
     #expect(set.instances.map(\.correct) == [false, true])
   }
+
+  /// QA keys are labelled by the question text; two questions written alike but about other
+  /// entities (templated questions with entity fields) were one key: the second took the
+  /// first's frequency.
+  @Test func questionsWrittenAlikeWithOtherFrequenciesStayApart() throws {
+    let dir = try TemporaryDirectory()
+    let counts = try JoinTests.count(JoinTests.corpus, in: dir)
+    let log = try dir.write(
+      Array(
+        [
+          #"{"question": "Where is it?", "question_entities": ["Q243"], "answer_entities": ["Q90"], "answers": ["Paris"], "prediction": "Paris"}"#,
+          #"{"question": "Where is it?", "question_entities": ["Q142"], "answer_entities": ["Q90"], "answers": ["Paris"], "prediction": "Lyon"}"#,
+          #"{"question": "Where is it?", "question_entities": ["Q243"], "answer_entities": ["Q90"], "answers": ["Paris"], "prediction": "Rome"}"#,
+        ].joined(separator: "\n").utf8), to: "qa.jsonl")
+    let summary = try Correlate.run(
+      CorrelateRequest(
+        inputs: [log], counts: counts, keys: [.relevant], groupBy: [], minBinSize: 1,
+        bootstrap: 0))
+    let relevant = try #require(summary.groups.first?.keys.first)
+    // (Eiffel Tower, Paris): 1 document; (France, Paris): 2.
+    #expect(relevant.points.frequency == [1, 2])
+    #expect(relevant.points.instances == [2, 1])
+    #expect(relevant.points.correct == [1, 0])
+  }
 }
