@@ -243,4 +243,25 @@ import Testing
     #expect(relevant.points.instances == [2, 1])
     #expect(relevant.points.correct == [1, 0])
   }
+
+  /// A QA log whose question field is a few-shot prompt (`prompt`, `input`, `context` are
+  /// default names of the question): the question entities are matched in the whole prompt,
+  /// the examples' entities included, and the relevant-document count is the best pair of
+  /// any of them: here France (an example's) with Paris, 2 documents, where the question's
+  /// own Eiffel Tower shares 1.
+  @Test(.disabled("which part of a prompt is the question depends on the prompt format (Q:/A:, Question:/Answer:, …); arithmetic reads the last 'What is', QA has no such rule yet"))
+  func fewShotPromptsDoNotLendTheirExamplesEntities() throws {
+    let dir = try TemporaryDirectory()
+    let counts = try JoinTests.count(JoinTests.corpus, in: dir)
+    let log = try dir.write(
+      Array(
+        (#"{"prompt": "Q: What is the capital of France?\nA: Paris\n\nQ: Which city is the Eiffel Tower in?\nA:", "answers": ["Paris"], "prediction": "Paris"}"#
+          + "\n").utf8), to: "qa.jsonl")
+    let summary = try Correlate.run(
+      CorrelateRequest(
+        inputs: [log], counts: counts, keys: [.relevant], groupBy: [], minBinSize: 1,
+        bootstrap: 0))
+    let relevant = try #require(summary.groups.first?.keys.first)
+    #expect(relevant.points.frequency == [1])
+  }
 }
