@@ -195,6 +195,19 @@ extension JSONValue {
     }
   }
 
+  /// The text of a prediction: as `text`, but nil for a list whose first element is a number
+  /// or a boolean: lm-eval's log-likelihood responses (`[[-0.0123, true]]`) answer nothing.
+  var predictionText: String? {
+    switch self {
+    case .array(let items):
+      switch items.first {
+      case .number?, .bool?: nil
+      default: items.first?.predictionText
+      }
+    default: text
+    }
+  }
+
   /// The strings of a string, a list of strings, or a TriviaQA answer object (`value`,
   /// `aliases`, `normalized_aliases`); numbers as written. Empty when none.
   var aliases: [String] {

@@ -253,7 +253,7 @@ private struct LineParser {
       }
       return truth
     }
-    let prediction = resolved[.prediction]?.text
+    let prediction = resolved[.prediction]?.predictionText
     var scored: Bool? = nil
 
     switch lineKind {

@@ -264,4 +264,18 @@ import Testing
     let relevant = try #require(summary.groups.first?.keys.first)
     #expect(relevant.points.frequency == [1])
   }
+
+  /// lm-evaluation-harness arithmetic tasks are log-likelihood tasks: `resps` and
+  /// `filtered_resps` hold `[log-probability, is-greedy]`, not a generation. The
+  /// log-probability was read as the prediction and scored, so every right answer counted as
+  /// a disagreement with the log's `acc` ("tailscan's scoring disagrees … on 1 of 2").
+  @Test func logLikelihoodResponsesAreNoPrediction() throws {
+    let set = try read([
+      #"{"doc": {"context": "Question: What is 98 plus 45?\nAnswer:", "completion": " 143"}, "target": " 143", "resps": [[[-0.0123, true]]], "filtered_resps": [[-0.0123, true]], "acc": 1.0}"#,
+      #"{"doc": {"context": "Question: What is 98 plus 46?\nAnswer:", "completion": " 144"}, "target": " 144", "resps": [[[-4.5, false]]], "filtered_resps": [[-4.5, false]], "acc": 0.0}"#,
+    ])
+    #expect(set.instances.map(\.correct) == [true, false])
+    #expect(set.report.judgedByLog == 2)
+    #expect(set.report.disagreements == 0)
+  }
 }
