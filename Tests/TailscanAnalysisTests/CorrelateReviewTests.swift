@@ -79,22 +79,29 @@ import Testing
   /// `A:`. A completion that goes on with another few-shot question (`" 432\n\nQ: What is 5
   /// times 7?\nA: 35"`, GPT-J does this all the time) was scored by the text after the
   /// prediction's last `A:`: 35, not 432.
-  @Test(arguments: [
-    // A completion (the prompt not in it) that goes on with another question.
-    (" 432\n\nQ: What is 5 times 7?\nA: 35", nil, "432", true),
-    // A completion that repeats the question is still a completion: its first token answers.
-    (" 431\nQ: What is 24 times 18?\nA: 432", "What is 24 times 18?", "432", false),
-    (" 432\n\nQ: What is 5 times 7?\nA: 35", "Q: What is 24 times 18?\nA:", "432", true),
-    (" 35\n\nQ: What is 5 times 7?\nA: 432", nil, "432", false),
-    (" 432\nQ: What is 5 times 7?\nA: 35", "What is 24 times 18?", "432", true),
-    // A whole generation holding a bare question: the answer follows its 'A:'.
-    ("Q: What is 24 times 18?\nA: 432\n\nQ: What is 5 times 7?\nA: 35", "What is 24 times 18?", "432", true),
-    ("Q: What is 24 times 18?\nA: 432\n\nQ: What is 5 times 7?\nA: 35", "Q: What is 24 times 18?\nA:", "432", true),
-    // The shapes the original tests cover still hold.
-    ("Q: What is 2 times 3?\nA: 6\nQ: What is 24 times 18?\nA: 431", nil, "432", false),
-    ("Q: What is 24 times 18?\nA: 432", nil, "432", true),
-    (" 432 (USA: 12)", nil, "432", true),
-  ] as [(String, String?, String, Bool)])
+  @Test(
+    arguments: [
+      // A completion (the prompt not in it) that goes on with another question.
+      (" 432\n\nQ: What is 5 times 7?\nA: 35", nil, "432", true),
+      // A completion that repeats the question is still a completion: its first token answers.
+      (" 431\nQ: What is 24 times 18?\nA: 432", "What is 24 times 18?", "432", false),
+      (" 432\n\nQ: What is 5 times 7?\nA: 35", "Q: What is 24 times 18?\nA:", "432", true),
+      (" 35\n\nQ: What is 5 times 7?\nA: 432", nil, "432", false),
+      (" 432\nQ: What is 5 times 7?\nA: 35", "What is 24 times 18?", "432", true),
+      // A whole generation holding a bare question: the answer follows its 'A:'.
+      (
+        "Q: What is 24 times 18?\nA: 432\n\nQ: What is 5 times 7?\nA: 35", "What is 24 times 18?",
+        "432", true
+      ),
+      (
+        "Q: What is 24 times 18?\nA: 432\n\nQ: What is 5 times 7?\nA: 35",
+        "Q: What is 24 times 18?\nA:", "432", true
+      ),
+      // The shapes the original tests cover still hold.
+      ("Q: What is 2 times 3?\nA: 6\nQ: What is 24 times 18?\nA: 431", nil, "432", false),
+      ("Q: What is 24 times 18?\nA: 432", nil, "432", true),
+      (" 432 (USA: 12)", nil, "432", true),
+    ] as [(String, String?, String, Bool)])
   func arithmeticAnswerIsTheCompletionsFirstToken(
     prediction: String, prompt: String?, gold: String, correct: Bool
   ) {
@@ -199,7 +206,9 @@ import Testing
         ], groupBy: ["meta"], skipBadLines: true)
     }
     #expect(message?.contains("2 bad lines skipped") == true)
-    #expect(message?.contains("log.jsonl':1: the group-by field 'meta' is a list or an object") == true, "\(message ?? "")")
+    #expect(
+      message?.contains("log.jsonl':1: the group-by field 'meta' is a list or an object") == true,
+      "\(message ?? "")")
   }
 
   /// `--field prediction=answer` (a log naming the model's output `answer`, the gold `target`):
@@ -208,12 +217,11 @@ import Testing
   @Test func aNameGivenToOneFieldIsNoLongerAnotherFieldsDefault() throws {
     let set = try withTemporaryDirectory { dir in
       let path = "\(dir)/log.jsonl"
-      try (
-        [
+      try
+        ([
           #"{"x1": 24, "x2": 18, "target": "432", "answer": " 431"}"#,
           #"{"x1": 7, "x2": 8, "target": "56", "answer": " 56"}"#,
-        ].joined(separator: "\n") + "\n"
-      ).write(toFile: path, atomically: true, encoding: .utf8)
+        ].joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
       return try AnswerLog.read([path], fields: try AnswerFields(overrides: ["prediction=answer"]))
     }
     #expect(set.instances.map(\.gold) == ["432", "56"])
@@ -249,7 +257,10 @@ import Testing
   /// the examples' entities included, and the relevant-document count is the best pair of
   /// any of them: here France (an example's) with Paris, 2 documents, where the question's
   /// own Eiffel Tower shares 1.
-  @Test(.disabled("which part of a prompt is the question depends on the prompt format (Q:/A:, Question:/Answer:, …); arithmetic reads the last 'What is', QA has no such rule yet"))
+  @Test(
+    .disabled(
+      "which part of a prompt is the question depends on the prompt format (Q:/A:, Question:/Answer:, …); arithmetic reads the last 'What is', QA has no such rule yet"
+    ))
   func fewShotPromptsDoNotLendTheirExamplesEntities() throws {
     let dir = try TemporaryDirectory()
     let counts = try JoinTests.count(JoinTests.corpus, in: dir)
