@@ -2,7 +2,7 @@
 public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
   case badFieldOption(String, reason: String)
   case badLine(path: String, line: Int, reason: String)
-  case noInstances(paths: [String], skipped: Int)
+  case noInstances(paths: [String], skipped: Int, first: AnswerLogReport.SkippedLine? = nil)
   case unreadable(path: String)
   case badKey(String, kind: AnswerKind)
 
@@ -13,9 +13,10 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
     case .badLine(let path, let line, let reason):
       "'\(path)':\(line): \(reason); fix or remove the line, or pass '--skip-bad-lines' to skip "
         + "such lines (they are counted in the report)"
-    case .noInstances(let paths, let skipped):
+    case .noInstances(let paths, let skipped, let first):
       "no answered instance in \(paths.map { "'\($0)'" }.joined(separator: ", "))"
         + (skipped > 0 ? " (\(skipped) bad lines skipped)" : "")
+        + (first.map { ", the first '\($0.path)':\($0.line): \($0.reason)" } ?? "")
         + "; each line must be a JSON object with an answer (see 'tailscan correlate --help')"
     case .unreadable(let path):
       "cannot read '\(path)'; check that it exists and is readable"

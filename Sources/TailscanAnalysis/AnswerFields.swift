@@ -65,6 +65,7 @@ public struct AnswerFields: Sendable {
   /// - Throws: `AnalysisError.badFieldOption` for an unknown field or a malformed override.
   public init(overrides: [String] = []) throws(AnalysisError) {
     paths = Self.defaultPaths
+    var given: [Field: String] = [:]
     for spec in overrides {
       guard let equals = spec.firstIndex(of: "=") else {
         throw .badFieldOption(spec, reason: "write it as FIELD=NAME, e.g. prediction=output")
@@ -83,6 +84,14 @@ public struct AnswerFields: Sendable {
         throw .badFieldOption(spec, reason: "the name after '=' is empty")
       }
       paths[field] = [path]
+      given[field] = path
+    }
+    // A name given to a field is that field's alone: `--field prediction=answer` must not
+    // leave `answer` among the gold answer's default names.
+    for (field, path) in given {
+      for other in Field.allCases where other != field && given[other] == nil {
+        paths[other]?.removeAll { $0 == path }
+      }
     }
     let table = Self.candidateTable(paths)
     cachedCandidates = table.plain
@@ -183,6 +192,19 @@ extension JSONValue {
     case .bool(let b): b ? "true" : "false"
     case .array(let items): items.first?.text
     case .null, .object: nil
+    }
+  }
+
+  /// The text of a prediction: as `text`, but nil for a list whose first element is a number
+  /// or a boolean: lm-eval's log-likelihood responses (`[[-0.0123, true]]`) answer nothing.
+  var predictionText: String? {
+    switch self {
+    case .array(let items):
+      switch items.first {
+      case .number?, .bool?: nil
+      default: items.first?.predictionText
+      }
+    default: text
     }
   }
 

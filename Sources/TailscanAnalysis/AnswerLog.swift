@@ -139,6 +139,11 @@ public enum AnswerLog {
         digests.withLock { $0[i] = digest }
       }
     }
+    // `file` groups by the file name, or by the path where logs share a name (`a/x`, `b/x`).
+    let baseNames = paths.map { String($0.split(separator: "/").last ?? Substring($0)) }
+    let fileNames = paths.indices.map { i in
+      baseNames.count(where: { $0 == baseNames[i] }) > 1 ? paths[i] : baseNames[i]
+    }
     for (fileIndex, path) in paths.enumerated() {
       var file = AnswerLogReport.File(path: path, sha256: "", bytes: 0, lines: 0, instances: 0)
       var shard = try ShardReader(path: path)
@@ -150,7 +155,8 @@ public enum AnswerLog {
           return
         }
         do throws(BadLine) {
-          try reader.add(line: line, file: fileIndex, fileName: path, number: position.number)
+          try reader.add(
+            line: line, file: fileIndex, fileName: fileNames[fileIndex], number: position.number)
           file.instances += 1
         } catch {
           guard skipBadLines else {
@@ -175,7 +181,8 @@ public enum AnswerLog {
     report.disagreements = reader.disagreements
     report.operandsFromQuestion = reader.operandsFromQuestion
     guard let detected = reader.kind, !reader.instances.isEmpty else {
-      throw AnalysisError.noInstances(paths: paths, skipped: report.skippedLines)
+      throw AnalysisError.noInstances(
+        paths: paths, skipped: report.skippedLines, first: report.firstSkippedLines.first)
     }
     return AnswerSet(
       kind: detected, instances: reader.instances, groupFields: groupBy, groups: reader.groups,
@@ -235,14 +242,15 @@ private struct LineParser {
     }
     let resolved = fields.resolve(object)
     let question = resolved[.question]?.text
-    if kind == nil {
-      kind =
-        resolved[.x1] != nil || question.flatMap(ArithmeticQuestion.init) != nil
-        ? .arithmetic : .qa
-    }
+    // Detected from the first instance: set only once the line is known good.
+    let lineKind =
+      kind
+      ?? (resolved[.x1] != nil || question.flatMap(ArithmeticQuestion.init) != nil
+        ? .arithmetic : .qa)
+    // The group is added only once the line is known good: a skipped line makes no group.
+    var groupKey = try groupKey(of: value, resolved, fileName: fileName)
     var instance = AnswerInstance(
-      index: instances.count, file: file, line: number, group: try group(of: value, resolved, fileName: fileName),
-      correct: false)
+      index: instances.count, file: file, line: number, group: 0, correct: false)
     let fromLog = try resolved[.correct].map { v throws(BadLine) -> Bool in
       guard let truth = v.truth else {
         throw BadLine(
@@ -251,10 +259,10 @@ private struct LineParser {
       }
       return truth
     }
-    let prediction = resolved[.prediction]?.text
+    let prediction = resolved[.prediction]?.predictionText
     var scored: Bool? = nil
 
-    switch kind ?? .qa {
+    switch lineKind {
     case .arithmetic:
       instance.x1 = resolved[.x1].flatMap(\.text)
       instance.x2 = resolved[.x2].flatMap(\.text)
@@ -271,6 +279,12 @@ private struct LineParser {
       } else if instance.unit == nil, let parsedQuestion, parsedQuestion.x1 == instance.x1 {
         instance.unit = parsedQuestion.unit
       }
+      // No task field: the task of the question, as its operands (lm-eval arithmetic samples).
+      if let t = groupBy.firstIndex(of: "task"), groupKey[t].isEmpty,
+        let task = (parsedQuestion ?? question.flatMap(ArithmeticQuestion.init))?.task
+      {
+        groupKey[t] = task
+      }
       guard instance.x1 != nil else {
         throw BadLine(
           reason: "no operand: no 'x1' field and no 'What is …' question to read it from "
@@ -281,8 +295,8 @@ private struct LineParser {
         scored = Scoring.arithmeticCorrect(prediction: prediction, prompt: question, gold: gold)
       }
     case .qa:
-      instance.question = question
-      if let question {
+      instance.question = question.map(Scoring.lastQuestion)
+      if let question = instance.question {
         instance.questionID = questionIDs[question, default: questionIDs.count]
         questionIDs[question] = instance.questionID
       }
@@ -313,22 +327,24 @@ private struct LineParser {
     case (nil, nil):
       let missing =
         prediction == nil
-        ? "no prediction" : kind == .arithmetic ? "no gold answer" : "no answer aliases"
+        ? "no prediction" : lineKind == .arithmetic ? "no gold answer" : "no answer aliases"
       throw BadLine(
         reason: "cannot tell whether the answer is right: no correctness field and \(missing) "
           + "(see 'tailscan correlate --help' for the fields read, or name one with --field)")
     }
+    instance.group = group(groupKey)
+    kind = lineKind
     instances.append(instance)
   }
 
-  /// The index of the group of `value`, adding the group when new.
-  private mutating func group(
+  /// The group-by values of `value`.
+  private func groupKey(
     of value: JSONValue, _ resolved: ResolvedFields, fileName: String
-  ) throws(BadLine) -> Int {
+  ) throws(BadLine) -> [String] {
     var key: [String] = []
     for (name, canonical) in zip(groupBy, groupFields) {
       if name == "file" {
-        key.append(String(fileName.split(separator: "/").last ?? Substring(fileName)))
+        key.append(fileName)
         continue
       }
       let found = canonical.map { resolved[$0] } ?? AnswerFields.lookup(name, in: value)
@@ -341,6 +357,11 @@ private struct LineParser {
       }
       key.append(text)
     }
+    return key
+  }
+
+  /// The index of the group with values `key`, adding the group when new.
+  private mutating func group(_ key: [String]) -> Int {
     if let index = groupIndex[key] { return index }
     groupIndex[key] = groups.count
     groups.append(key)

@@ -272,7 +272,12 @@ public enum Correlate {
     zero: CorrelateRequest.Zero
   ) throws -> JoinedKeys {
     var joined = JoinedKeys(key: key)
-    var index: [Int: Int] = [:]
+    /// A key: its number from the join, and its frequency.
+    struct KeyIdentity: Hashable {
+      var id: Int
+      var frequency: UInt64
+    }
+    var index: [KeyIdentity: Int] = [:]
     var zeroLabels: Set<Int> = []
     for instance in instances {
       switch try join.value(key, of: instance) {
@@ -284,11 +289,13 @@ public enum Correlate {
           zeroLabels.insert(id)
           if zero == .drop { continue }
         }
-        if let i = index[id] {
+        // A label seen with another frequency (questions written alike) is another key.
+        let identity = KeyIdentity(id: id, frequency: frequency)
+        if let i = index[identity] {
           joined.points[i].instances += 1
           joined.points[i].correct += instance.correct ? 1 : 0
         } else {
-          index[id] = joined.points.count
+          index[identity] = joined.points.count
           joined.labels.append(label)
           joined.points.append(
             KeyPoint(frequency: frequency, instances: 1, correct: instance.correct ? 1 : 0))

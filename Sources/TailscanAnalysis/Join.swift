@@ -106,31 +106,34 @@ final class FrequencyJoin {
   // MARK: - Numbers
 
   private func numbers(_ terms: [String]) throws -> KeyValue {
-    let label = terms.joined(separator: " ")
-    if let cached = numberCache[label] { return cached }
+    // Cached by the terms, length-prefixed: a term may hold a space ("18 432").
+    let cacheKey = terms.map { "\($0.utf8.count):\($0)" }.joined()
+    if let cached = numberCache[cacheKey] { return cached }
     let result: KeyValue
     do {
       let counts = try lookup.numberCounts(terms)
-      result = .found(label: label, id: intern(label), frequency: pick(counts))
+      result = .found(
+        label: terms.joined(separator: " "), id: intern(cacheKey), frequency: pick(counts))
     } catch TermError.notANumber(let value, let digits) {
       result = .unmatched("'\(value)' is not a number term (1 to \(digits) ASCII digits)")
     }
-    numberCache[label] = result
+    numberCache[cacheKey] = result
     return result
   }
 
   private func numberKeyword(_ number: String, _ keyword: String) throws -> KeyValue {
     let label = "\(number) \(keyword)"
-    if let cached = numberCache[label] { return cached }
+    let cacheKey = "k\(number.utf8.count):\(number)\(keyword)"  // never a key of `numbers`
+    if let cached = numberCache[cacheKey] { return cached }
     let result: KeyValue
     do {
       result = .found(
-        label: label, id: intern(label),
+        label: label, id: intern(cacheKey),
         frequency: pick(try lookup.numberKeywordCounts(number, keyword)))
     } catch TermError.notANumber(let value, let digits) {
       result = .unmatched("'\(value)' is not a number term (1 to \(digits) ASCII digits)")
     }
-    numberCache[label] = result
+    numberCache[cacheKey] = result
     return result
   }
 
@@ -155,7 +158,8 @@ final class FrequencyJoin {
   private var instanceEntities: [(answers: [UInt32], questions: [UInt32])?] = []
 
   private func entityValue(_ key: CorrelateKey, of instance: AnswerInstance) throws -> KeyValue {
-    let label = instance.question ?? "line \(instance.line)"
+    // Without a question text, the line is the key: of its log, as lines of two logs differ.
+    let label = instance.question ?? "log \(instance.file + 1) line \(instance.line)"
     // Questions are interned when read; an instance without one is a key of its own.
     let id = instance.questionID >= 0 ? instance.questionID : -1 - instance.index
     if instanceEntities.count <= instance.index {

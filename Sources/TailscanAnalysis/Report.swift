@@ -89,7 +89,8 @@ public enum Report {
   /// A CSV line (RFC 4180): fields with a comma, quote or line break are quoted.
   static func csvRow(_ fields: [String]) -> String {
     fields.map { field in
-      guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+      // By bytes: "\r\n" is one Character, equal to neither "\n" nor "\r".
+      guard field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D })
       else { return field }
       return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }.joined(separator: ",") + "\n"

@@ -4,19 +4,39 @@ import Foundation
 public enum Scoring {
   /// Razeghi et al.'s answer: the first whitespace token of the completion.
   ///
-  /// The completion is `prediction` without the prompt when the prediction starts with it (a
-  /// log of whole generations); failing that, the text after the prediction's last `A:` when it
-  /// has one (a generation holding its own `Q: … A:` prompt); failing that, the prediction.
-  /// Nil when the completion has no token.
+  /// The completion is what follows the prompt when the prediction starts with it, or starts
+  /// with `Q:` and holds it (a log of whole generations), past the `A:` that follows a bare
+  /// question; failing that, when the prediction starts with `Q:` (a generation holding its
+  /// own `Q: … A:` prompt), the text after its last `A:`; failing that, the prediction itself,
+  /// whose later `Q:`s and `A:`s are the model going on with questions of its own (the
+  /// question repeated included). Nil when the completion has no token.
   public static func arithmeticAnswer(prediction: String, prompt: String?) -> String? {
     let bytes = Array(prediction.utf8)
     var start = 0
-    if let prompt, !prompt.isEmpty, prediction.utf8.starts(with: prompt.utf8) {
-      start = prompt.utf8.count
-    } else if let marker = lastIndex(of: [0x41, 0x3A], in: bytes) {  // "A:"
+    let holdsPrompt = firstToken(bytes[...])?.hasPrefix("Q:") == true
+    if let prompt, !prompt.isEmpty,
+      let found = prediction.utf8.starts(with: prompt.utf8)
+        ? 0 : holdsPrompt ? firstIndex(of: Array(prompt.utf8), in: bytes) : nil
+    {
+      start = found + prompt.utf8.count
+      var i = start
+      while i < bytes.count, isASCIISpace(bytes[i]) { i += 1 }
+      if bytes[i...].starts(with: [0x41, 0x3A]) { start = i + 2 }  // "A:"
+    } else if holdsPrompt, let marker = lastIndex(of: [0x41, 0x3A], in: bytes)  // "A:"
+    {
       start = marker + 2
     }
     return firstToken(bytes[start...])
+  }
+
+  /// The start of the first occurrence of `needle` in `bytes`.
+  static func firstIndex(of needle: [UInt8], in bytes: [UInt8]) -> Int? {
+    guard !needle.isEmpty, bytes.count >= needle.count else { return nil }
+    for i in 0...(bytes.count - needle.count)
+    where bytes[i] == needle[0] && bytes[i..<(i + needle.count)].elementsEqual(needle) {
+      return i
+    }
+    return nil
   }
 
   /// Whether `prediction` is right: its arithmetic answer token equals `gold` (white space
@@ -67,6 +87,30 @@ public enum Scoring {
   /// return, the separators 0x1C–0x1F, and space.
   static func isASCIISpace(_ byte: UInt8) -> Bool {
     byte == 0x20 || (0x09...0x0D).contains(byte) || (0x1C...0x1F).contains(byte)
+  }
+
+  /// The question a QA prompt asks: in a few-shot prompt (`Q: … A: …` or `Question: …
+  /// Answer: …` examples), the text after the last line that starts with `Q:` or `Question:`,
+  /// up to the next line that starts with `A:` or `Answer:`; otherwise the whole text. White
+  /// space at the ends is removed. The examples' entities are not the question's.
+  public static func lastQuestion(_ text: String) -> String {
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    func content(_ line: Substring, after markers: [String]) -> Substring? {
+      let trimmed = line.drop { $0 == " " || $0 == "\t" }
+      for marker in markers where trimmed.hasPrefix(marker) {
+        return trimmed.dropFirst(marker.count)
+      }
+      return nil
+    }
+    guard
+      let start = lines.lastIndex(where: { content($0, after: ["Q:", "Question:"]) != nil })
+    else { return text.trimmingCharacters(in: .whitespacesAndNewlines) }
+    var question = [content(lines[start], after: ["Q:", "Question:"]) ?? ""]
+    for line in lines[(start + 1)...] {
+      if content(line, after: ["A:", "Answer:"]) != nil { break }
+      question.append(line)
+    }
+    return question.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
   /// Whether `prediction` matches one of `aliases` after `normalizeAnswer`.

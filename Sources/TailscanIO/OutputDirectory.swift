@@ -53,11 +53,12 @@ public struct OutputDirectory: ~Copyable {
     if !replaceable { throw .refuseToReplace(path: path) }
   }
 
-  /// Whether a directory's `entries` are those of a report: `summary.json`, and nothing but
-  /// JSON, CSV, SVG, PDF, PNG and HTML files.
+  /// Whether a directory's `entries` are those of a report: `summary.json`, `keys.csv` and
+  /// `bins.csv` (a summary.json alone is any tool's), and nothing but JSON, CSV, SVG, PDF, PNG
+  /// and HTML files.
   static func isReportListing(_ entries: [String]) -> Bool {
     let suffixes = [".json", ".csv", ".svg", ".pdf", ".png", ".html"]
-    return entries.contains("summary.json")
+    return ["summary.json", "keys.csv", "bins.csv"].allSatisfy(entries.contains)
       && entries.allSatisfy { entry in suffixes.contains { entry.hasSuffix($0) } }
   }
 

@@ -68,6 +68,19 @@ import Testing
       Scoring.arithmeticCorrect(prediction: prediction, prompt: prompt, gold: gold) == correct)
   }
 
+  @Test func theLastQuestionOfAPrompt() {
+    #expect(Scoring.lastQuestion("Who wrote Hamlet?") == "Who wrote Hamlet?")
+    #expect(
+      Scoring.lastQuestion("Q: Capital of France?\nA: Paris\n\nQ: Who wrote Hamlet?\nA:")
+        == "Who wrote Hamlet?")
+    #expect(
+      Scoring.lastQuestion(
+        "Question: Capital of France?\nAnswer: Paris\nQuestion: Who wrote\nHamlet?\nAnswer:")
+        == "Who wrote\nHamlet?")
+    #expect(Scoring.lastQuestion("  Q: A question: why?  ") == "A question: why?")
+    #expect(Scoring.lastQuestion("Trivia. Q: is not at a line start") == "Trivia. Q: is not at a line start")
+  }
+
   @Test func qaScoringMatchesAnyAlias() {
     #expect(Scoring.qaCorrect(prediction: " The Beatles.", aliases: ["Beatles", "Fab Four"]))
     #expect(Scoring.qaCorrect(prediction: "fab four", aliases: ["Beatles", "Fab Four"]))

@@ -22,19 +22,19 @@ extension Tailscan {
       discussion: """
         Reads JSONL answer logs (plain or gzip), one answered instance per line, looks up each instance's key frequencies in the count tables, and reports per group (by default per task, model and shots) and per key: accuracy, the binned accuracy curve, Razeghi et al.'s performance gap Δ with a seeded bootstrap CI, Spearman and Pearson correlations of per-key accuracy with log10 frequency (95% CIs), a logistic regression of correctness on log10 frequency, and Wilson intervals per bin. With '-o' it writes summary.json (every number, the settings, the inputs' SHA-256), keys.csv and bins.csv.
 
-        ARITHMETIC LOGS (Razeghi et al.): keys x1, x1x2, x1y (y = the gold answer), x1x2y, x1unit (x1 with the unit converted from), x1x2unit (the weaker of x1 and x2 with the unit). Operands come from 'x1'/'x2', or from a question 'What is 24 times 18?' (also 'plus', 'minus', 'divided by', and 'What is 3 minutes in seconds?'). Bins: 10 quantile bins of the keys' frequencies (numpy quantile, last edge +1, digitize); a bin's accuracy is the unweighted mean of its keys' accuracies; Δ = last bin − first; band ± sem·t(0.975, n−1). Frequencies are occurrences by default.
+        ARITHMETIC LOGS (Razeghi et al.): keys x1, x1x2, x1y (y = the gold answer), x1x2y, x1unit (x1 with the unit converted from), x1x2unit (the weaker of x1 and x2 with the unit). Operands come from 'x1'/'x2', or from a question 'What is 24 times 18?' (also 'plus', 'minus', 'divided by', and 'What is 3 minutes in seconds?'), and so does the task when the log has no 'task' field. Bins: 10 quantile bins of the keys' frequencies (numpy quantile, last edge +1, digitize); a bin's accuracy is the unweighted mean of its keys' accuracies; Δ = last bin − first; band ± sem·t(0.975, n−1). Frequencies are occurrences by default.
           {"task": "multiplication", "x1": 24, "x2": 18, "answer": "432", "prediction": " 432", "model": "6B", "shots": 2, "seed": 1}
 
-        QA LOGS (Kandpal et al.): keys relevant (the most documents any question entity shares with an answer entity), question, answer. The tables must be counted with '--entities' from the same log ('tailscan entities'). Question entities come from 'question_entities', or are matched in the question text with the tables' dictionary; answer entities from 'answer_entities', else the entity the canonical answer names, else the one the aliases mention most. Bins: decades of the document count; a bin's accuracy is the mean over its questions; bins with fewer than --min-bin-size (500) questions are left out of the curve.
+        QA LOGS (Kandpal et al.): keys relevant (the most documents any question entity shares with an answer entity), question, answer. The tables must be counted with '--entities' from the same log ('tailscan entities'). Question entities come from 'question_entities', or are matched with the tables' dictionary in the question text (of a few-shot prompt, its last question: after the last line starting 'Q:' or 'Question:'); answer entities from 'answer_entities', else the entity the canonical answer names, else the one the aliases mention most. Bins: decades of the document count; a bin's accuracy is the mean over its questions; bins with fewer than --min-bin-size (500) questions are left out of the curve.
           {"question": "Who wrote Hamlet?", "answers": ["Shakespeare", "William Shakespeare"], "prediction": "Shakespeare", "model": "bloom-560m"}
           a TriviaQA answer object: {"question": "…", "answer": {"value": "Paris", "aliases": ["Paris"]}, "prediction": "Paris"}
           lm-evaluation-harness --log_samples: {"doc": {"question": "…", "answer": {"value": "Paris", "aliases": […]}}, "target": "…", "filtered_resps": ["Paris"], "exact_match": 1.0}
 
         CORRECTNESS
-        From 'correct', 'is_correct', 'exact_match', 'em' or 'acc' (true/false or 1/0) when present; else scored: arithmetic = the first whitespace token of the completion equals the gold answer ('prediction', 'pred', 'output', 'response', 'generation', 'filtered_resps', 'resps'; a prompt echoed at the start, or everything up to the last 'A:', is dropped); QA = TriviaQA's normalised exact match against any alias. Where both exist, disagreements are counted in the report.
+        From 'correct', 'is_correct', 'exact_match', 'em' or 'acc' (true/false or 1/0) when present; else scored: arithmetic = the first whitespace token of the completion equals the gold answer ('prediction', 'pred', 'output', 'response', 'generation', 'filtered_resps', 'resps'; a prompt echoed in it is dropped, or in a generation starting 'Q:' everything up to its last 'A:'; later 'Q:'s and 'A:'s are the model going on); QA = TriviaQA's normalised exact match against any alias. Where both exist, disagreements are counted in the report.
 
         FIELDS
-        Each field is read from the first present of its names, at the top level or in the lm-eval 'doc': x1, x2, gold (gold, answer, y, target, completion), prediction, correct, question (question, prompt, input, context, query), answers (answers, answer, aliases, gold, target), unit, question_entities, answer_entities, task, model (model, model_name), shots (shots, k, num_fewshot), seed. '--field FIELD=NAME' reads FIELD from NAME instead (a dotted path such as doc.answer.value reaches inside objects). '--group-by' takes these fields, any other name or dotted path, and 'file' (the log's file name).
+        Each field is read from the first present of its names, at the top level or in the lm-eval 'doc': x1, x2, gold (gold, answer, y, target, completion), prediction, correct, question (question, prompt, input, context, query), answers (answers, answer, aliases, gold, target), unit, question_entities, answer_entities, task, model (model, model_name), shots (shots, k, num_fewshot), seed. '--field FIELD=NAME' reads FIELD from NAME instead, and no other field reads NAME (a dotted path such as doc.answer.value reaches inside objects). '--group-by' takes these fields, any other name or dotted path, and 'file' (the log's file name, or its path where two logs share a name).
 
         Keys never seen in the corpus are dropped (as both papers did) and reported; '--zero keep' keeps them in quantile bins. Instances a key cannot be found for (no entity, not a number term, a pair not counted) are reported with the reason, never silently dropped. Bad lines stop the run with their line number, unless '--skip-bad-lines'.
 
@@ -111,8 +111,19 @@ extension Tailscan {
     var json = false
 
     func validate() throws {
-      for input in inputs where (try? Syscalls.status(input)) == nil {
-        throw ValidationError("'\(input)' does not exist; check the path")
+      var seen: [[UInt64]: String] = [:]  // (device, inode): a log however it is spelled
+      for input in inputs {
+        guard let status = try? Syscalls.status(input) else {
+          throw ValidationError("'\(input)' does not exist; check the path")
+        }
+        if let first = seen.updateValue(input, forKey: [status.device, status.inode]) {
+          throw ValidationError(
+            "'\(first)' and '\(input)' are the same log; given twice, its answers would count "
+              + "twice")
+        }
+      }
+      if let keys, keys.isEmpty {
+        throw ValidationError("'--key' names no key; give one or more, e.g. --key x1,x1x2")
       }
       guard quantiles >= 1 else { throw ValidationError("'--quantiles' must be at least 1") }
       guard bootstrap >= 0 else { throw ValidationError("'--bootstrap' must be 0 or more") }
