@@ -142,6 +142,8 @@ enum StatisticsFixtures {
     var logistic: [ExpectedLogistic]
     var bootstrap: [ExpectedBootstrap]
     var random: [ExpectedRandom]
+    var binomial: [ExpectedBinomial]
+    var portableMath: ExpectedPortableMath
   }
 
   struct ExpectedBinned: Decodable {
@@ -226,6 +228,22 @@ enum StatisticsFixtures {
     var bounds: [UInt64]
     var below: [UInt64]
     var belowLarge: [String]
+  }
+
+  /// The script's first 200 draws of Binomial(trials, probability) from a generator seeded
+  /// with `seed`; the probability as the hex of its bits.
+  struct ExpectedBinomial: Decodable {
+    var trials: Int
+    var probability: String
+    var seed: UInt64
+    var draws: [Int]
+  }
+
+  /// [x, f(x)] pairs of the script's PortableMath, both as the hex of their bits.
+  struct ExpectedPortableMath: Decodable {
+    var log: [[String]]
+    var log1p: [[String]]
+    var exp: [[String]]
   }
 }
 

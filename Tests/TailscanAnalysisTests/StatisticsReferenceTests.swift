@@ -237,7 +237,8 @@ struct StatisticsReferenceTests {
     }
   }
 
-  /// The script's own xoshiro256**/Lemire and numpy's binning give the same replicates.
+  /// The script's own generator, binomial sampler and resampling by kinds, with numpy's
+  /// binning, give the same replicates.
   @Test func bootstrap() throws {
     let cases = try StatisticsFixtures.cases.get()
     let expected = try StatisticsFixtures.expected.get()
@@ -280,6 +281,39 @@ struct StatisticsReferenceTests {
       // Then bounds 2^63 + 1 (rejection likeliest) and 2^64 − 1.
       for (bound, value) in zip([(UInt64(1) << 63) + 1, UInt64.max], vector.belowLarge) {
         #expect(generator.next(below: bound) == hex(value), "seed \(vector.seed) below \(bound)")
+      }
+    }
+  }
+
+  /// The sampler gives the script's draws exactly, through every branch of inversion and
+  /// BTRD (the script mirrors it operation by operation, and a draw is an integer).
+  @Test func binomialMatchesTheScript() throws {
+    let expected = try StatisticsFixtures.expected.get()
+    #expect(expected.binomial.count >= 20)
+    for vector in expected.binomial {
+      let bits = try #require(hex(vector.probability))
+      let probability = Double(bitPattern: bits)
+      var generator = Xoshiro256StarStar(seed: vector.seed)
+      let draws = vector.draws.map { _ in
+        generator.nextBinomial(trials: vector.trials, probability: probability)
+      }
+      #expect(draws == vector.draws, "Binomial(\(vector.trials), \(probability))")
+    }
+  }
+
+  /// PortableMath's log, log1p and exp give the script's bits.
+  @Test func portableMathMatchesTheScript() throws {
+    let expected = try StatisticsFixtures.expected.get().portableMath
+    for (name, pairs, function) in [
+      ("log", expected.log, PortableMath.log),
+      ("log1p", expected.log1p, PortableMath.log1p),
+      ("exp", expected.exp, PortableMath.exp),
+    ] as [(String, [[String]], (Double) -> Double)] {
+      #expect(pairs.count > 10)
+      for pair in pairs {
+        let x = Double(bitPattern: try #require(hex(pair[0])))
+        let y = try #require(hex(pair[1]))
+        #expect(function(x).bitPattern == y, "\(name)(\(x)) = \(function(x))")
       }
     }
   }

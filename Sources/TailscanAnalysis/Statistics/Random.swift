@@ -8,8 +8,9 @@
 /// - Output: rotl(s₁·5, 7)·9; then t = s₁<<17, s₂ ^= s₀, s₃ ^= s₁, s₁ ^= s₂, s₀ ^= s₃,
 ///   s₂ ^= t, s₃ = rotl(s₃, 45).
 /// - Bounded draws: ``next(below:)``, Lemire's multiply-shift with rejection.
+/// - Unit draws: ``nextDouble()``, the top 53 bits of ``next()`` times 2^−53.
 ///
-/// `Scripts/stats-reference` implements the same three steps in Python; the tests check both
+/// `Scripts/stats-reference` implements the same four steps in Python; the tests check both
 /// against each other and against published values. Not for cryptography.
 public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Equatable {
   private var s0: UInt64
@@ -74,6 +75,12 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Equatable {
       }
     }
     return product.high
+  }
+
+  /// A uniformly distributed double in [0, 1): the top 53 bits of ``next()`` times 2^−53,
+  /// one of the 2^53 multiples of 2^−53 below 1, each equally likely (exact: no rounding).
+  package mutating func nextDouble() -> Double {
+    Double(next() >> 11) * 0x1p-53
   }
 
   private func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 {
