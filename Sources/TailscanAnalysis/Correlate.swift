@@ -99,7 +99,7 @@ public struct CorrelateSummary: Sendable, Codable {
     public var reason: String
     public var instances: Int
   }
-  /// The keys as plotted: parallel arrays, one entry per key, in ascending frequency.
+  /// The keys: parallel arrays, one entry per key, in ascending frequency.
   public struct Points: Sendable, Codable, Equatable {
     public var frequency: [UInt64] = []
     public var instances: [Int] = []
@@ -126,7 +126,13 @@ public struct CorrelateSummary: Sendable, Codable {
     public var pearson: Correlation
     /// Over instances with frequency > 0: correctness against log10 frequency.
     public var logistic: LogisticFit
-    public var points: Points
+    /// The keys, for the caller; not in `summary.json` (keys.csv lists them, with their text).
+    public var points = Points()
+
+    private enum CodingKeys: String, CodingKey {
+      case key, instances, keys, correct, accuracy, unmatched, zeroInstances, zeroKeys, binning
+      case delta, deltaBootstrap, spearman, pearson, logistic
+    }
   }
   public struct Group: Sendable, Codable {
     /// The group-by fields' values, in the order of `settings.groupBy`.

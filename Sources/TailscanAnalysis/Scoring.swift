@@ -94,6 +94,12 @@ public enum Scoring {
   /// up to the next line that starts with `A:` or `Answer:`; otherwise the whole text. White
   /// space at the ends is removed. The examples' entities are not the question's.
   public static func lastQuestion(_ text: String) -> String {
+    // Most questions are one plain line: no marker, nothing to trim.
+    if !hasQuestionMarker(text), let first = text.utf8.first, let last = text.utf8.last,
+      first > 0x20, first < 0x80, last > 0x20, last < 0x80
+    {
+      return text
+    }
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     func content(_ line: Substring, after markers: [String]) -> Substring? {
       let trimmed = line.drop { $0 == " " || $0 == "\t" }
@@ -111,6 +117,29 @@ public enum Scoring {
       question.append(line)
     }
     return question.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  /// Whether a line of `text` starts (after spaces and tabs) with `Q:` or `Question:`.
+  static func hasQuestionMarker(_ text: String) -> Bool {
+    let bytes = text.utf8
+    var lineStart = true
+    var index = bytes.startIndex
+    while index != bytes.endIndex {
+      let byte = bytes[index]
+      if byte == 0x0A {
+        lineStart = true
+      } else if lineStart && (byte == 0x20 || byte == 0x09) {
+        // still at the start
+      } else {
+        if lineStart && byte == 0x51 {  // "Q"
+          let rest = bytes[bytes.index(after: index)...]
+          if rest.starts(with: ":".utf8) || rest.starts(with: "uestion:".utf8) { return true }
+        }
+        lineStart = false
+      }
+      index = bytes.index(after: index)
+    }
+    return false
   }
 
   /// Whether `prediction` matches one of `aliases` after `normalizeAnswer`.

@@ -70,9 +70,9 @@ import Testing
   /// are question texts) must be quoted: "\r\n" is one Swift Character, equal to neither
   /// "\n" nor "\r", so it was written bare and split the row in two.
   @Test func csvQuotesCRLF() {
-    #expect(Report.csvRow(["Who wrote\r\nHamlet?", "2"]) == "\"Who wrote\r\nHamlet?\",2\n")
-    #expect(Report.csvRow(["a\rb"]) == "\"a\rb\"\n")
-    #expect(Report.csvRow(["plain"]) == "plain\n")
+    #expect(CSVWriter.line(["Who wrote\r\nHamlet?", "2"]) == "\"Who wrote\r\nHamlet?\",2\n")
+    #expect(CSVWriter.line(["a\rb"]) == "\"a\rb\"\n")
+    #expect(CSVWriter.line(["plain"]) == "plain\n")
   }
 
   /// Razeghi et al.'s answer is the first token of the completion, i.e. after the prompt's last

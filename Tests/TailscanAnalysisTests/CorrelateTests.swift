@@ -33,7 +33,14 @@ import Testing
     }
     let log = try dir.write(Array(lines.joined(separator: "\n").utf8), to: "log.jsonl")
     let summary = try Correlate.run(
-      CorrelateRequest(inputs: [log], counts: dir.file("counts"), keys: [.x1], bootstrap: 200))
+      CorrelateRequest(
+        inputs: [log], counts: dir.file("counts"), output: dir.file("report"), keys: [.x1],
+        bootstrap: 200))
+    // keys.csv: model, key_type, key, frequency, instances, correct, accuracy, bin.
+    let rows = parseCSV(try String(contentsOfFile: dir.file("report/keys.csv"), encoding: .utf8))
+    #expect(rows.first == ["model", "key_type", "key", "frequency", "instances", "correct", "accuracy", "bin"])
+    #expect(rows.dropFirst().map { $0[7] } == (1...10).map(String.init))
+    #expect(rows.dropFirst().map { $0[6] } == ["0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9", "1"])
     #expect(summary.settings.groupBy == ["model"])
     let x1 = try #require(summary.groups.first?.keys.first)
     #expect(x1.keys == 10 && x1.instances == 100 && x1.correct == 55)
