@@ -11,14 +11,7 @@ import Testing
     _ lines: [String], kind: AnswerKind? = nil,
     groupBy: [String] = CorrelateRequest.defaultGroupBy, skipBadLines: Bool = false
   ) throws -> AnswerSet {
-    try withTemporaryDirectory { dir in
-      let path = "\(dir)/log.jsonl"
-      try (lines.joined(separator: "\n") + "\n").write(
-        toFile: path, atomically: true, encoding: .utf8)
-      return try AnswerLog.read(
-        [path], fields: try AnswerFields(), kind: kind, groupBy: groupBy,
-        skipBadLines: skipBadLines)
-    }
+    try AnswerLogTests().read(lines, kind: kind, groupBy: groupBy, skipBadLines: skipBadLines)
   }
 
   /// A skipped bad line must not create a group: it made an empty group (0 instances,
