@@ -33,6 +33,13 @@ extension JSONValue: CustomStringConvertible {
     }
   }
 
+  /// `string` as a JSON string literal, quotes included (control characters escaped).
+  package static func quoted(_ string: String) -> String {
+    var text = ""
+    writeString(string, to: &text)
+    return text
+  }
+
   private static func writeString(_ string: String, to text: inout String) {
     text += "\""
     for scalar in string.unicodeScalars {

@@ -69,22 +69,7 @@ struct JSONLine {
 
   var text: String { "{" + parts.joined(separator: ",") + "}" }
 
-  private func quote(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case _ where scalar.value < 0x20:
-        out += String(format: "\\u%04x", scalar.value)
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    return out + "\""
-  }
+  private func quote(_ s: String) -> String { JSONValue.quoted(s) }
 }
 
 /// A TSV field: tabs and newlines inside a key are escaped so columns stay aligned.
