@@ -261,6 +261,7 @@ private struct LineParser {
     }
     let prediction = resolved[.prediction]?.predictionText
     var scored: Bool? = nil
+    var fromQuestion = false  // counted only once the line is known good
 
     switch lineKind {
     case .arithmetic:
@@ -272,7 +273,7 @@ private struct LineParser {
         instance.x1 == nil || (instance.unit == nil && instance.x2 == nil)
         ? question.flatMap(ArithmeticQuestion.init) : nil
       if instance.x1 == nil, let parsedQuestion {
-        operandsFromQuestion += 1
+        fromQuestion = true
         instance.x1 = parsedQuestion.x1
         instance.x2 = parsedQuestion.x2
         instance.unit = instance.unit ?? parsedQuestion.unit
@@ -296,10 +297,6 @@ private struct LineParser {
       }
     case .qa:
       instance.question = question.map(Scoring.lastQuestion)
-      if let question = instance.question {
-        instance.questionID = questionIDs[question, default: questionIDs.count]
-        questionIDs[question] = instance.questionID
-      }
       instance.aliases = resolved[.answers]?.aliases ?? []
       instance.questionEntities = Self.mentions(resolved[.questionEntities])
       instance.answerEntities = Self.mentions(resolved[.answerEntities])
@@ -332,6 +329,11 @@ private struct LineParser {
         reason: "cannot tell whether the answer is right: no correctness field and \(missing) "
           + "(see 'tailscan correlate --help' for the fields read, or name one with --field)")
     }
+    if let question = instance.question {
+      instance.questionID = questionIDs[question, default: questionIDs.count]
+      questionIDs[question] = instance.questionID
+    }
+    if fromQuestion { operandsFromQuestion += 1 }
     instance.group = group(groupKey)
     kind = lineKind
     instances.append(instance)

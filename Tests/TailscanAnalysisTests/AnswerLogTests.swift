@@ -141,3 +141,16 @@ extension AnswerLogTests {
     #expect(Correlate.label(fields: [], values: []) == "all")
   }
 }
+
+extension AnswerLogTests {
+  /// A skipped line whose operands came from its question is not counted as read from one.
+  @Test func skippedLinesAreNotCountedAsOperandsFromQuestions() throws {
+    let set = try read(
+      [
+        #"{"question": "What is 2 times 3?", "answer": "6", "prediction": "6"}"#,
+        #"{"question": "What is 4 times 5?", "answer": "20"}"#,
+      ], skipBadLines: true)
+    #expect(set.report.skippedLines == 1)
+    #expect(set.report.operandsFromQuestion == 1)
+  }
+}
