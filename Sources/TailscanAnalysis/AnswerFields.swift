@@ -93,9 +93,7 @@ public struct AnswerFields: Sendable {
         paths[other]?.removeAll { $0 == path }
       }
     }
-    let table = Self.candidateTable(paths)
-    cachedCandidates = table.plain
-    dotted = table.dotted
+    (candidates, dotted) = Self.candidateTable(paths)
   }
 
   /// Every field of `line` at once: one pass over its members (and its `doc`'s), each name
@@ -127,12 +125,9 @@ public struct AnswerFields: Sendable {
   }
 
   /// Each plain candidate name: the fields it is a candidate of, and its rank among theirs.
-  private var candidates: [String: [(field: Int, rank: Int)]] {
-    if let cachedCandidates { return cachedCandidates }
-    return Self.candidateTable(paths).plain
-  }
-  private var cachedCandidates: [String: [(field: Int, rank: Int)]]?
-  private var dotted: [(Field, String)] = []
+  private let candidates: [String: [(field: Int, rank: Int)]]
+  /// The candidates that are dotted paths, looked up one by one.
+  private let dotted: [(Field, String)]
 
   static func candidateTable(_ paths: [Field: [String]]) -> (
     plain: [String: [(field: Int, rank: Int)]], dotted: [(Field, String)]

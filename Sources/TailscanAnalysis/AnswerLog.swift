@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TailscanCount
 import TailscanIO
 
 /// The two kinds of answer log (DESIGN §5).
@@ -14,13 +15,6 @@ public enum AnswerKind: String, Sendable, Codable, CaseIterable {
 public struct EntityMention: Sendable, Equatable, Hashable {
   public var id: String?
   public var names: [String]
-
-  /// Whether `text` is a bare Wikidata id (`Q90`), which names nothing by itself.
-  static func isWikidataID(_ text: String) -> Bool {
-    let bytes = text.utf8
-    return bytes.count >= 2 && bytes.first == UInt8(ascii: "Q")
-      && bytes.dropFirst().allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
-  }
 }
 
 /// One answered instance of a log.
@@ -304,7 +298,7 @@ private struct LineParser {
         // No answer field: the answer entities' names (and ids that are names) are the answers.
         instance.aliases = entities.flatMap { entity in
           entity.names + [entity.id].compactMap { id in
-            id.flatMap { EntityMention.isWikidataID($0) ? nil : $0 }
+            id.flatMap { EntityLog.isWikidataID($0) ? nil : $0 }
           }
         }
       }
@@ -354,7 +348,7 @@ private struct LineParser {
         key.append("")
         continue
       }
-      guard let text = found.text, !(found.isArray) else {
+      guard let text = found.text, found.array == nil else {
         throw BadLine(reason: "the group-by field '\(name)' is a list or an object, not a value")
       }
       key.append(text)
@@ -392,12 +386,5 @@ private struct LineParser {
       }
     }
     return result.isEmpty ? nil : result
-  }
-}
-
-extension JSONValue {
-  var isArray: Bool {
-    if case .array = self { return true }
-    return false
   }
 }

@@ -101,6 +101,8 @@ public struct CorrelateSummary: Sendable, Codable {
   }
   /// The keys: parallel arrays, one entry per key, in ascending frequency.
   public struct Points: Sendable, Codable, Equatable {
+    /// Each key's text (`24`, `24 18`, the question).
+    public var label: [String] = []
     public var frequency: [UInt64] = []
     public var instances: [Int] = []
     public var correct: [Int] = []
@@ -171,7 +173,7 @@ public enum Correlate {
     if request.groupBy == nil { answers = answers.droppingAbsentGroupFields() }
     let groupBy = answers.groupFields
     let kind = answers.kind
-    let keys = try request.keys ?? defaultKeys(answers)
+    let keys = request.keys ?? defaultKeys(answers)
     for key in keys where !CorrelateKey.keys(for: kind).contains(key) {
       throw AnalysisError.badKey(key.rawValue, kind: kind)
     }
@@ -214,9 +216,6 @@ public enum Correlate {
           accuracy: Double(correct) / Double(members.count),
           keys: Array(results[(g * keys.count)..<((g + 1) * keys.count)])))
     }
-    let labels = byGroup.indices.map { g in
-      joined[(g * keys.count)..<((g + 1) * keys.count)].map(\.labels)
-    }
 
     let summary = CorrelateSummary(
       tool: "tailscan", version: version,
@@ -236,14 +235,14 @@ public enum Correlate {
         documents: manifest.totals.documents, shards: manifest.inputs.count),
       groups: groups)
     if let output = request.output {
-      try Report.write(summary, labels: labels, to: output, overwrite: request.overwrite)
+      try Report.write(summary, to: output, overwrite: request.overwrite)
     }
     return summary
   }
 
   /// The keys a log supports: arithmetic x1, and x1x2, x1y, x1unit when some instance has
   /// what they need; QA relevant, question, answer.
-  static func defaultKeys(_ answers: AnswerSet) throws -> [CorrelateKey] {
+  static func defaultKeys(_ answers: AnswerSet) -> [CorrelateKey] {
     switch answers.kind {
     case .qa: return [.relevant, .question, .answer]
     case .arithmetic:
@@ -343,7 +342,7 @@ public enum Correlate {
       logistic: Statistics.logistic(
         x: logs, correct: positive.map(\.correct), trials: positive.map(\.instances)),
       points: .init(
-        frequency: points.map(\.frequency), instances: points.map(\.instances),
+        label: joined.labels, frequency: points.map(\.frequency), instances: points.map(\.instances),
         correct: points.map(\.correct)))
   }
 }

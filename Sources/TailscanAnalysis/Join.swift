@@ -56,7 +56,10 @@ final class FrequencyJoin {
   let lookup: TermLookup
   let measure: FrequencyMeasure
   private var numberCache: [String: KeyValue] = [:]
-  private var entityCache: [String: [UInt32]] = [:]
+  /// The entity each text names (id or alias), nil for none.
+  private var idCache: [String: UInt32?] = [:]
+  /// The entities each answer alias mentions.
+  private var aliasCache: [String: [UInt32]] = [:]
   /// The entities each question mentions, by `AnswerInstance.questionID`.
   private var questionCache: [Int: [UInt32]] = [:]
   private var countCache: [UInt32: UInt64] = [:]
@@ -107,37 +110,35 @@ final class FrequencyJoin {
 
   private func numbers(_ terms: [String]) throws -> KeyValue {
     // Cached by the terms, length-prefixed: a term may hold a space ("18 432").
-    let cacheKey = terms.map { "\($0.utf8.count):\($0)" }.joined()
-    if let cached = numberCache[cacheKey] { return cached }
-    let result: KeyValue
-    do {
-      let counts = try lookup.numberCounts(terms)
-      result = .found(
-        label: terms.joined(separator: " "), id: intern(cacheKey), frequency: pick(counts))
-    } catch TermError.notANumber(let value, let digits) {
-      result = .unmatched("'\(value)' is not a number term (1 to \(digits) ASCII digits)")
-    }
-    numberCache[cacheKey] = result
-    return result
+    try cachedNumbers(
+      key: terms.map { "\($0.utf8.count):\($0)" }.joined(),
+      label: terms.joined(separator: " ")
+    ) { try lookup.numberCounts(terms) }
   }
 
   private func numberKeyword(_ number: String, _ keyword: String) throws -> KeyValue {
-    let label = "\(number) \(keyword)"
-    let cacheKey = "k\(number.utf8.count):\(number)\(keyword)"  // never a key of `numbers`
-    if let cached = numberCache[cacheKey] { return cached }
+    // "k…" is never a key of `numbers`, whose keys start with a digit.
+    try cachedNumbers(
+      key: "k\(number.utf8.count):\(number)\(keyword)", label: "\(number) \(keyword)"
+    ) { try lookup.numberKeywordCounts(number, keyword) }
+  }
+
+  /// The value of number terms under cache key `key`: looked up with `counts` the first time.
+  private func cachedNumbers(
+    key: String, label: @autoclosure () -> String, _ counts: () throws -> NGramCounts
+  ) throws -> KeyValue {
+    if let cached = numberCache[key] { return cached }
     let result: KeyValue
     do {
-      result = .found(
-        label: label, id: intern(cacheKey),
-        frequency: pick(try lookup.numberKeywordCounts(number, keyword)))
+      result = .found(label: label(), id: intern(key), frequency: pick(try counts()))
     } catch TermError.notANumber(let value, let digits) {
       result = .unmatched("'\(value)' is not a number term (1 to \(digits) ASCII digits)")
     }
-    numberCache[cacheKey] = result
+    numberCache[key] = result
     return result
   }
 
-  /// Number labels by their text.
+  /// Numbers for the keys of number terms.
   private var labelIDs: [String: Int] = [:]
 
   /// The number of `label` (the next one when new).
@@ -225,18 +226,18 @@ final class FrequencyJoin {
 
   /// The table id of the entity `text` names (its id, or an alias naming one entity), or nil.
   private func entityID(_ text: String) throws -> UInt32? {
-    if let cached = entityCache["=" + text] { return cached.first }
-    var found: [UInt32] = []
+    if let cached = idCache[text] { return cached }
+    var found: UInt32? = nil
     do {
-      found = [try lookup.entityID(text)]
+      found = try lookup.entityID(text)
     } catch let error as TermError {
       switch error {
-      case .unknownEntity, .ambiguousAlias: found = []
+      case .unknownEntity, .ambiguousAlias: found = nil
       default: throw error
       }
     }
-    entityCache["=" + text] = found
-    return found.first
+    idCache[text] = found
+    return found
   }
 
   /// The entities the question field names, or failing that those its text mentions.
@@ -257,9 +258,8 @@ final class FrequencyJoin {
     if let id = try entityID(first) { return [id] }
     var tally: [(id: UInt32, count: Int)] = []
     for alias in instance.aliases {
-      let key = "?" + alias
-      let mentioned = try entityCache[key] ?? lookup.entitiesMentioned(in: alias)
-      entityCache[key] = mentioned
+      let mentioned = try aliasCache[alias] ?? lookup.entitiesMentioned(in: alias)
+      aliasCache[alias] = mentioned
       for id in mentioned {
         if let i = tally.firstIndex(where: { $0.id == id }) {
           tally[i].count += 1

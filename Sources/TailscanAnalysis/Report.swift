@@ -4,14 +4,14 @@ import TailscanIO
 /// The report directory of `correlate`: `summary.json`, `keys.csv`, `bins.csv`.
 public enum Report {
   /// Writes the report of `summary` to `path` atomically (a temporary directory renamed into
-  /// place); `labels` are each group's keys' labels, in the order of their points.
+  /// place).
   static func write(
-    _ summary: CorrelateSummary, labels: [[[String]]], to path: String, overwrite: Bool
+    _ summary: CorrelateSummary, to path: String, overwrite: Bool
   ) throws {
     let directory = try OutputDirectory(path: path, overwrite: overwrite, contents: .report)
     try writeFile(directory.file("summary.json"), Array(try json(summary).utf8))
     var keys = try CSVWriter(path: directory.file("keys.csv"))
-    try writeKeys(summary, labels: labels, to: &keys)
+    try writeKeys(summary, to: &keys)
     try keys.close()
     var bins = try CSVWriter(path: directory.file("bins.csv"))
     try writeBins(summary, to: &bins)
@@ -32,14 +32,14 @@ public enum Report {
   /// One row per key: the group's values, the key type, the key, its frequency, instances,
   /// correct, accuracy and bin.
   static func writeKeys(
-    _ summary: CorrelateSummary, labels: [[[String]]], to out: inout CSVWriter
+    _ summary: CorrelateSummary, to out: inout CSVWriter
   ) throws {
     try out.row(
       summary.settings.groupBy + [
         "key_type", "key", "frequency", "instances", "correct", "accuracy", "bin",
       ])
-    for (g, group) in summary.groups.enumerated() {
-      for (k, result) in group.keys.enumerated() {
+    for group in summary.groups {
+      for result in group.keys {
         let points = result.points
         var bin = 0  // keys ascend in frequency, and so do the bins
         let bins = result.binning.bins
@@ -48,7 +48,7 @@ public enum Report {
           while bin < bins.count && bins[bin].upper <= frequency { bin += 1 }
           for value in group.values { try out.field(value) }
           try out.field(result.key.rawValue)
-          try out.field(labels[g][k][i])
+          try out.field(points.label[i])
           try out.field(points.frequency[i])
           try out.field(points.instances[i])
           try out.field(points.correct[i])

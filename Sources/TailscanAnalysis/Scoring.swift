@@ -55,7 +55,11 @@ public enum Scoring {
     {
       return text  // the common case: nothing to trim
     }
-    return pythonSplit(Substring(text)).joined(separator: " ")
+    let scalars = text.unicodeScalars
+    guard let start = scalars.firstIndex(where: { !isPythonSpace($0) }),
+      let end = scalars.lastIndex(where: { !isPythonSpace($0) })
+    else { return "" }
+    return String(scalars[start...end])
   }
 
   /// The start of the last occurrence of `needle` in `bytes`.

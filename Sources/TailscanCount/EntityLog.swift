@@ -36,6 +36,13 @@ public struct EntitiesRequest: Sendable {
 ///   or a TriviaQA answer object `{"value", "aliases", "normalized_aliases"}`. They make one
 ///   answer entity whose id is the canonical value (else the first alias).
 public enum EntityLog {
+  /// Whether `text` is a bare Wikidata id, `^Q[0-9]+$`: an id with no name.
+  package static func isWikidataID(_ text: String) -> Bool {
+    let bytes = text.utf8
+    return bytes.count >= 2 && bytes.first == UInt8(ascii: "Q")
+      && bytes.dropFirst().allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+  }
+
   /// How many skipped lines the report lists one by one (all are counted).
   static let listedSkips = 5
   /// How many ids without aliases the report lists one by one (all are counted).
@@ -227,7 +234,7 @@ private struct EntityDictionaryBuilder {
     let entities = items.compactMap { item -> RawEntity? in
       if let text = item as? String {
         guard let id = clean(text) else { return nil }
-        return RawEntity(id: id, aliases: isWikidataID(text) ? [] : [id])
+        return RawEntity(id: id, aliases: EntityLog.isWikidataID(text) ? [] : [id])
       }
       if let object = item as? [String: Any] {
         let name = (object["name"] as? String).flatMap(clean)
@@ -279,10 +286,4 @@ private struct EntityDictionaryBuilder {
     return cleaned
   }
 
-  /// Whether `text` is a bare Wikidata id, `^Q[0-9]+$`: an id with no name.
-  static func isWikidataID(_ text: String) -> Bool {
-    let bytes = text.utf8
-    return bytes.count >= 2 && bytes.first == UInt8(ascii: "Q")
-      && bytes.dropFirst().allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
-  }
 }

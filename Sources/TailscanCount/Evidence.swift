@@ -291,16 +291,7 @@ public enum Evidence {
   public static func snippet(
     of text: [UInt8], matcher: EntityMatcher, entities: [String], context: Int
   ) -> (snippet: String, mentions: [EvidenceMention])? {
-    let tokens = WhitespaceSplitter.tokenRanges(in: text.span)
-    var ids: [UInt32] = []
-    var tokenOfID: [Int] = []
-    var scratch: [UInt8] = []
-    for (t, range) in tokens.enumerated() {
-      if let id = matcher.tokenID(text.span.extracting(range), scratch: &scratch) {
-        ids.append(id)
-        tokenOfID.append(t)
-      }
-    }
+    let (tokens, ids, tokenOfID) = matcher.matchTokens(of: text)
     // Matches of requested entities, as token ranges.
     var matches: [(tokens: Range<Int>, entity: String)] = []
     matcher.forEachMatch(in: ids) { range, named in

@@ -50,21 +50,11 @@ public final class TermLookup {
   /// Each of `values` (1 to 3 numbers), each pair of them, and with three, the triple.
   public func numbers(_ values: [String]) throws -> [TermCount] {
     precondition((1...3).contains(values.count))
-    let table = try numbers()
-    let rules = try rules()
-    let classifier = NumberClassifier(rules: rules)
-    for value in values {
-      let bytes = Array(value.utf8)
-      guard case .number = classifier.classify(bytes.span) else {
-        throw TermError.notANumber(value, maxDigits: rules.maxDigits)
-      }
-    }
     func count(_ terms: [String], kind: String) throws -> TermCount {
-      let sorted = terms.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-      let counts = try table.counts(of: sorted.map { Array($0.utf8) })
-      return TermCount(
-        kind: kind, key: sorted.joined(separator: " "), count: counts.count,
-        documents: counts.documents)
+      let counts = try numberCounts(terms)
+      let key = terms.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        .joined(separator: " ")
+      return TermCount(kind: kind, key: key, count: counts.count, documents: counts.documents)
     }
     var result: [TermCount] = []
     for (i, value) in values.enumerated() where !values[..<i].contains(value) {
@@ -81,17 +71,8 @@ public final class TermLookup {
 
   /// The number–keyword pair; the keyword may be written as in text (`Minutes`).
   public func numberKeyword(_ number: String, _ keyword: String) throws -> TermCount {
-    let table = try numbers()
-    let rules = try rules()
-    let classifier = NumberClassifier(rules: rules)
-    guard case .number = classifier.classify(Array(number.utf8).span) else {
-      throw TermError.notANumber(number, maxDigits: rules.maxDigits)
-    }
-    guard case .keyword(let index) = classifier.classify(Array(keyword.utf8).span) else {
-      throw TermError.notAKeyword(keyword, rules: rules)
-    }
-    let name = rules.keywords[index]
-    let counts = try table.counts(of: [Array(number.utf8), Array(name.utf8)])
+    let counts = try numberKeywordCounts(number, keyword)
+    let name = try self.keyword(keyword) ?? keyword
     return TermCount(
       kind: "number-keyword", key: "\(number) \(name)", count: counts.count,
       documents: counts.documents)
@@ -250,16 +231,8 @@ public final class TermLookup {
   public func entitiesMentioned(in text: String) throws -> [UInt32] {
     let matcher = try dictionary()
     let table = try entities()
-    let bytes = Array(text.utf8)
-    var ids: [UInt32] = []
-    var scratch: [UInt8] = []
-    for range in WhitespaceSplitter.tokenRanges(in: bytes.span) {
-      if let id = matcher.tokenID(bytes.span.extracting(range), scratch: &scratch) {
-        ids.append(id)
-      }
-    }
     var found: [UInt32] = []
-    matcher.forEachMatch(in: ids) { _, named in
+    matcher.forEachMatch(in: matcher.matchTokens(of: Array(text.utf8)).ids) { _, named in
       for entity in named {
         if let id = try? table.tokenID(Array(matcher.entityIDs[Int(entity)].utf8)),
           !found.contains(id)

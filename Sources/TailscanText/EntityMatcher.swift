@@ -423,6 +423,25 @@ public final class EntityMatcher: Sendable {
     return t == Self.unknown || !stops ? t : t | Self.stopBit
   }
 
+  /// The whitespace tokens of `text` as `count` matches them: every token's byte range, and
+  /// for each token that takes part in matching (not one of nothing but punctuation) its id
+  /// (from `tokenID`) and its position among `ranges`. The ids are what `forEachMatch` takes.
+  public func matchTokens(of text: [UInt8]) -> (
+    ranges: [Range<Int>], ids: [UInt32], positions: [Int]
+  ) {
+    let ranges = WhitespaceSplitter.tokenRanges(in: text.span)
+    var ids: [UInt32] = []
+    var positions: [Int] = []
+    var scratch: [UInt8] = []
+    for (position, range) in ranges.enumerated() {
+      if let id = tokenID(text.span.extracting(range), scratch: &scratch) {
+        ids.append(id)
+        positions.append(position)
+      }
+    }
+    return (ranges, ids, positions)
+  }
+
   /// Adds one whitespace token of a document to `batch`: its id and what it can do in an alias
   /// (nothing if it is only punctuation; runs of tokens in no alias are kept as one, which
   /// matches the same). ASCII tokens of at most 16 bytes are normalized and hashed in one pass.

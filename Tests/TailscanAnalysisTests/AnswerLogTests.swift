@@ -154,3 +154,12 @@ extension AnswerLogTests {
     #expect(set.report.operandsFromQuestion == 1)
   }
 }
+
+extension AnswerLogTests {
+  /// `Field.index` is each field's position in `allCases` (a switch, for speed).
+  @Test func fieldIndexIsThePositionInAllCases() {
+    for (position, field) in AnswerFields.Field.allCases.enumerated() {
+      #expect(field.index == position)
+    }
+  }
+}

@@ -3,14 +3,20 @@ import TailscanTestSupport
 import Testing
 
 extension CLITests {
+  /// Counts the mini corpus's number terms into `dir/counts`; returns the tables' path.
+  static func countMiniNumbers(in dir: TemporaryDirectory) throws -> String {
+    let counts = dir.file("counts")
+    let counted = try run(
+      ["count", Fixtures.path("corpus-mini"), "-o", counts, "--numbers", "--no-ngrams", "-q"])
+    #expect(counted.status == 0, "\(counted.stderr)")
+    return counts
+  }
+
   /// `tailscan correlate` on the mini corpus and the synthetic answers-mini log: the table,
   /// the report files, --json, replacing a report, and the errors.
   @Test func correlateTheMiniAnswerLog() throws {
     let dir = try TemporaryDirectory()
-    let counts = dir.file("counts")
-    let counted = try Self.run(
-      ["count", Fixtures.path("corpus-mini"), "-o", counts, "--numbers", "--no-ngrams", "-q"])
-    #expect(counted.status == 0, "\(counted.stderr)")
+    let counts = try Self.countMiniNumbers(in: dir)
     let report = dir.file("report")
     let arguments = [
       "correlate", Fixtures.path("answers-mini.jsonl"), "--counts", counts, "-o", report,
@@ -61,9 +67,7 @@ extension CLITests {
 
   @Test func correlateErrors() throws {
     let dir = try TemporaryDirectory()
-    let counts = dir.file("counts")
-    _ = try Self.run(
-      ["count", Fixtures.path("corpus-mini"), "-o", counts, "--numbers", "--no-ngrams", "-q"])
+    let counts = try Self.countMiniNumbers(in: dir)
     let log = try dir.write(
       Array("{\"x1\": 1, \"answer\": \"1\", \"prediction\": \"1\"}\n{\"x1\": 2,\n".utf8),
       to: "log.jsonl")

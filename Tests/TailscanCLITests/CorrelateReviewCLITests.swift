@@ -8,10 +8,7 @@ extension CLITests {
   /// printed a table header with no row and exited 0, as if it had computed something.
   @Test func correlateRefusesAnEmptyKeyList() throws {
     let dir = try TemporaryDirectory()
-    let counts = dir.file("counts")
-    let counted = try Self.run(
-      ["count", Fixtures.path("corpus-mini"), "-o", counts, "--numbers", "--no-ngrams", "-q"])
-    #expect(counted.status == 0, "\(counted.stderr)")
+    let counts = try Self.countMiniNumbers(in: dir)
     let log = try dir.write(
       Array("{\"x1\": 1, \"answer\": \"1\", \"prediction\": \"1\"}\n".utf8), to: "log.jsonl")
     for keys in ["", ","] {
@@ -26,9 +23,7 @@ extension CLITests {
   /// with some other tool's summary.json was deleted whole.
   @Test func correlateForceKeepsAFolderThatIsNotAReport() throws {
     let dir = try TemporaryDirectory()
-    let counts = dir.file("counts")
-    _ = try Self.run(
-      ["count", Fixtures.path("corpus-mini"), "-o", counts, "--numbers", "--no-ngrams", "-q"])
+    let counts = try Self.countMiniNumbers(in: dir)
     let log = try dir.write(
       Array("{\"x1\": 1, \"answer\": \"1\", \"prediction\": \"1\"}\n".utf8), to: "log.jsonl")
     let figures = try dir.makeDirectory("figures")
@@ -50,9 +45,7 @@ extension CLITests {
   /// answer counted twice: instances, keys' accuracies and the bootstrap all silently off.
   @Test func correlateRefusesALogGivenTwice() throws {
     let dir = try TemporaryDirectory()
-    let counts = dir.file("counts")
-    _ = try Self.run(
-      ["count", Fixtures.path("corpus-mini"), "-o", counts, "--numbers", "--no-ngrams", "-q"])
+    let counts = try Self.countMiniNumbers(in: dir)
     let log = try dir.write(
       Array("{\"x1\": 1, \"answer\": \"1\", \"prediction\": \"1\"}\n".utf8), to: "log.jsonl")
     let result = try Self.run(["correlate", log, "\(dir.path)/./log.jsonl", "--counts", counts])
