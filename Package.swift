@@ -23,17 +23,21 @@ let package = Package(
     .target(name: "TailscanText"),
     .target(name: "TailscanStore", dependencies: ["TailscanIO", "TailscanText", "CPrefetch"]),
     .target(name: "TailscanCount", dependencies: ["TailscanIO", "TailscanText", "TailscanStore"]),
-    // Answer logs joined with counts, and the papers' statistics (DESIGN §5–§6).
+    // Figures: charts drawn as SVG. Pure Swift, no I/O, no other module (DESIGN §7).
+    .target(name: "TailscanPlot"),
+    // Answer logs joined with counts, the papers' statistics (DESIGN §5–§6), their figures.
     .target(
       name: "TailscanAnalysis",
-      dependencies: ["TailscanIO", "TailscanText", "TailscanStore", "TailscanCount"]),
+      dependencies: [
+        "TailscanIO", "TailscanText", "TailscanStore", "TailscanCount", "TailscanPlot",
+      ]),
 
     // The thin command-line front end.
     .executableTarget(
       name: "tailscan",
       dependencies: [
         "TailscanCount", "TailscanAnalysis", "TailscanStore", "TailscanText", "TailscanIO",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "TailscanPlot", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // Tests.
@@ -52,6 +56,7 @@ let package = Package(
         "TailscanAnalysis", "TailscanCount", "TailscanStore", "TailscanText", "TailscanIO",
         "TailscanTestSupport",
       ]),
+    .testTarget(name: "TailscanPlotTests", dependencies: ["TailscanPlot", "TailscanTestSupport"]),
     .testTarget(name: "TailscanCLITests", dependencies: ["tailscan", "TailscanTestSupport"]),
   ]
 )

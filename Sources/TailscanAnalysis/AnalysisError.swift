@@ -5,6 +5,12 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
   case noInstances(paths: [String], skipped: Int, first: AnswerLogReport.SkippedLine? = nil)
   case unreadable(path: String)
   case badKey(String, kind: AnswerKind)
+  /// A figure option that does not fit the report; the text says which and why.
+  case badFigureOption(String)
+  /// A report file that cannot be read back.
+  case badReport(path: String, reason: String)
+  /// PDF or PNG output without rsvg-convert, or its failure.
+  case converter(String)
 
   public var description: String {
     switch self {
@@ -23,6 +29,12 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
     case .badKey(let key, let kind):
       "'\(key)' is not a key of \(kind.rawValue) logs; the keys are "
         + CorrelateKey.keys(for: kind).map(\.rawValue).joined(separator: ", ")
+    case .badFigureOption(let text):
+      text
+    case .badReport(let path, let reason):
+      "'\(path)': \(reason); give the summary.json that 'tailscan correlate -o' wrote"
+    case .converter(let text):
+      text
     }
   }
 }

@@ -1,15 +1,23 @@
 import Foundation
 import TailscanIO
 
-/// The report directory of `correlate`: `summary.json`, `keys.csv`, `bins.csv`.
+/// The report directory of `correlate`: `summary.json`, `keys.csv`, `bins.csv`, a figure per
+/// key (`razeghi-x1.svg`, …) and `index.html`.
 public enum Report {
   /// Writes the report of `summary` to `path` atomically (a temporary directory renamed into
-  /// place).
+  /// place); returns the figures' file names.
+  @discardableResult
   static func write(
     _ summary: CorrelateSummary, to path: String, overwrite: Bool
-  ) throws {
+  ) throws -> [String] {
     let directory = try OutputDirectory(path: path, overwrite: overwrite, contents: .report)
     try writeFile(directory.file("summary.json"), Array(try json(summary).utf8))
+    let figures = try Figures.make(summary)
+    for figure in figures {
+      try writeFile(directory.file("\(figure.name).svg"), Array(figure.svg().utf8))
+    }
+    try writeFile(
+      directory.file("index.html"), Array(HTMLReport.page(summary, figures: figures).utf8))
     var keys = try CSVWriter(path: directory.file("keys.csv"))
     try writeKeys(summary, to: &keys)
     try keys.close()
@@ -17,6 +25,94 @@ public enum Report {
     try writeBins(summary, to: &bins)
     try bins.close()
     try directory.commit()
+    return figures.map { "\($0.name).svg" }
+  }
+
+  /// Reads a report back: `path` is its `summary.json` or its directory. The keys come from
+  /// `keys.csv` beside it when it is there (a summary alone has the bins but not the keys).
+  public static func read(_ path: String) throws -> CorrelateSummary {
+    var isDirectory: ObjCBool = false
+    let file =
+      FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        && isDirectory.boolValue ? "\(path)/summary.json" : path
+    guard let data = FileManager.default.contents(atPath: file) else {
+      throw AnalysisError.unreadable(path: file)
+    }
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .custom { path in Self.camelCase(path.last!) }
+    decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+      positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+    var summary: CorrelateSummary
+    do {
+      summary = try decoder.decode(CorrelateSummary.self, from: data)
+    } catch {
+      throw AnalysisError.badReport(path: file, reason: "not a tailscan summary (\(error))")
+    }
+    guard summary.tool == "tailscan" else {
+      throw AnalysisError.badReport(path: file, reason: "written by '\(summary.tool)'")
+    }
+    let keys = (file as NSString).deletingLastPathComponent + "/keys.csv"
+    if let text = FileManager.default.contents(atPath: keys) {
+      try readKeys(String(decoding: text, as: UTF8.self), path: keys, into: &summary)
+    }
+    return summary
+  }
+
+  /// The property name a `summary.json` key was written from: snake_case back to camelCase,
+  /// with the acronyms that `convertToSnakeCase` lowered (`manifest_sha256` → `manifestSHA256`,
+  /// `slope_ci` → `slopeCI`).
+  private struct Key: CodingKey {
+    var stringValue: String
+    var intValue: Int?
+    init(stringValue: String) { self.stringValue = stringValue }
+    init(intValue: Int) {
+      stringValue = "\(intValue)"
+      self.intValue = intValue
+    }
+  }
+
+  private static func camelCase(_ key: any CodingKey) -> any CodingKey {
+    if key.intValue != nil { return key }
+    let words = key.stringValue.split(separator: "_", omittingEmptySubsequences: false)
+    guard words.count > 1 else { return key }
+    var name = String(words[0])
+    for word in words.dropFirst() {
+      switch word {
+      case "sha256" where name != "": name += "SHA256"
+      case "ci": name += "CI"
+      default: name += word.prefix(1).uppercased() + word.dropFirst()
+      }
+    }
+    return Key(stringValue: name)
+  }
+
+  /// Fills each key result's points from `keys.csv`.
+  static func readKeys(_ text: String, path: String, into summary: inout CorrelateSummary) throws {
+    let rows = CSVReader.rows(text)
+    let fields = summary.settings.groupBy
+    let header =
+      fields + ["key_type", "key", "frequency", "instances", "correct", "accuracy", "bin"]
+    guard let first = rows.first, first == header else {
+      throw AnalysisError.badReport(
+        path: path, reason: "its header is not \(header.joined(separator: ","))")
+    }
+    var groups: [[String]: Int] = [:]
+    for (i, group) in summary.groups.enumerated() { groups[group.values] = i }
+    for (n, row) in rows.dropFirst().enumerated() {
+      let g = fields.count
+      guard row.count == header.count, let group = groups[Array(row[0..<g])],
+        let k = summary.settings.keys.firstIndex(where: { $0.rawValue == row[g] }),
+        let frequency = UInt64(row[g + 2]), let instances = Int(row[g + 3]),
+        let correct = Int(row[g + 4])
+      else {
+        throw AnalysisError.badReport(
+          path: path, reason: "line \(n + 2) is not a key of this summary")
+      }
+      summary.groups[group].keys[k].points.label.append(row[g + 1])
+      summary.groups[group].keys[k].points.frequency.append(frequency)
+      summary.groups[group].keys[k].points.instances.append(instances)
+      summary.groups[group].keys[k].points.correct.append(correct)
+    }
   }
 
   /// `summary` as JSON: sorted keys, snake_case names, indented, a final newline.
@@ -92,6 +188,50 @@ public enum Report {
       return String(Int64(value))
     }
     return "\(value)"
+  }
+}
+
+/// Reads CSV (RFC 4180): quoted fields may hold commas, quotes (doubled) and line breaks.
+enum CSVReader {
+  static func rows(_ text: String) -> [[String]] {
+    var rows: [[String]] = []
+    var row: [String] = []
+    var field: [UInt8] = []
+    var quoted = false
+    var bytes = Array(text.utf8).makeIterator()
+    var pending: UInt8? = nil
+    func finishField() {
+      row.append(String(decoding: field, as: UTF8.self))
+      field.removeAll(keepingCapacity: true)
+    }
+    while let byte = pending ?? bytes.next() {
+      pending = nil
+      if quoted {
+        if byte == 0x22 {
+          if let next = bytes.next() {
+            if next == 0x22 { field.append(0x22) } else { quoted = false; pending = next }
+          } else { quoted = false }
+        } else {
+          field.append(byte)
+        }
+        continue
+      }
+      switch byte {
+      case 0x22 where field.isEmpty: quoted = true
+      case 0x2C: finishField()
+      case 0x0A:
+        finishField()
+        rows.append(row)
+        row = []
+      case 0x0D: continue
+      default: field.append(byte)
+      }
+    }
+    if !field.isEmpty || !row.isEmpty {
+      finishField()
+      rows.append(row)
+    }
+    return rows
   }
 }
 

@@ -152,7 +152,13 @@ extension Tailscan {
       } else {
         print(CorrelateTable.render(summary), terminator: "")
       }
-      if let output { Diagnostics.note("wrote \(output)/summary.json, keys.csv, bins.csv") }
+      if let output {
+        let figures = ((try? FileManager.default.contentsOfDirectory(atPath: output)) ?? [])
+          .filter { $0.hasSuffix(".svg") }.sorted()
+        Diagnostics.note(
+          "wrote \(output)/index.html, summary.json, keys.csv, bins.csv and \(figures.count) "
+            + "figure(s): \(figures.joined(separator: ", "))")
+      }
     }
 
     /// The reading report and warnings, on standard error.
