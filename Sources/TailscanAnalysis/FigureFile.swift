@@ -14,8 +14,11 @@ public enum FigureFile {
     Format(rawValue: (path as NSString).pathExtension.lowercased())
   }
 
-  /// Writes `svg` to `path` in the format its extension names; PNGs at `dpi`.
-  public static func write(_ svg: String, to path: String, dpi: Int = 300) throws {
+  /// Writes `svg` to `path` in the format its extension names; PNGs at `dpi`. PDF and PNG go
+  /// through `converter` (rsvg-convert), which must not be nil for them.
+  public static func write(
+    _ svg: String, to path: String, dpi: Int = 300, converter: String? = converter()
+  ) throws {
     guard let format = format(of: path) else {
       throw AnalysisError.badFigureOption(
         "'\(path)': write .svg, .pdf or .png (the extension chooses the format)")
@@ -29,7 +32,7 @@ public enum FigureFile {
       let source = "\(temporary).svg"
       defer { try? FileManager.default.removeItem(atPath: source) }
       try writeFile(source, Array(svg.utf8))
-      try convert(source, to: temporary, format: format, dpi: dpi)
+      try convert(source, to: temporary, format: format, dpi: dpi, tool: converter)
     }
     try Syscalls.rename(temporary, to: path)
   }
@@ -45,10 +48,10 @@ public enum FigureFile {
     }
   }
 
-  private static func convert(_ source: String, to output: String, format: Format, dpi: Int)
-    throws
-  {
-    guard let tool = converter() else {
+  private static func convert(
+    _ source: String, to output: String, format: Format, dpi: Int, tool: String?
+  ) throws {
+    guard let tool else {
       throw AnalysisError.converter(
         "writing \(format.rawValue.uppercased()) needs 'rsvg-convert': install Debian's "
           + "librsvg2-bin ('apt-get install librsvg2-bin'; Homebrew: 'brew install librsvg'), "

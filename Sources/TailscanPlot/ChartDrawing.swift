@@ -80,11 +80,14 @@ extension Layout {
           }
         }
       }
-      drawYAxis(panel, scale: panelY, ticks: panelTicks, label: bars.label, into: &svg)
+      drawYAxis(
+        panel, scale: panelY, ticks: panelTicks, label: bars.label, lines: panelLabelLines,
+        into: &svg)
     }
 
     // Axes.
-    drawYAxis(plot, scale: y, ticks: yTicks, label: chart.yLabel, into: &svg)
+    drawYAxis(
+      plot, scale: y, ticks: yTicks, label: chart.yLabel, lines: yLabelLines, into: &svg)
     drawXAxis(plot, labelled: panel == nil, into: &svg)
     if let panel { drawXAxis(panel, labelled: true, into: &svg) }
 
@@ -102,12 +105,14 @@ extension Layout {
           let width = FontMetrics.width(note.text, size: 6.5)
           let leftward = px + 3.5 + width > plot.right
           let below = py - 3.5 - 6.5 < plot.top
+          // Beside the point, to its right or left, and never outside the plot.
+          let start = min(max(leftward ? px - 3.5 - width : px + 3.5, plot.left), plot.right - width)
           svg.element(
             "text",
             [
-              "x": .number(leftward ? px - 3.5 : px + 3.5),
+              "x": .number(start),
               "y": .number(below ? py + 3.5 + 6.5 * 0.75 : py - 3.5),
-              "text-anchor": leftward ? "end" : nil, "fill": .text(note.color),
+              "fill": .text(note.color),
               "stroke": "#FFFFFF", "stroke-width": "1.6", "paint-order": "stroke",
             ], text: note.text)
         }
@@ -190,7 +195,8 @@ extension Layout {
 
   /// The left spine of `area`, its ticks and labels, and the rotated axis label.
   private func drawYAxis(
-    _ area: Rect, scale: LinearScale, ticks: [Tick], label: String, into svg: inout SVGWriter
+    _ area: Rect, scale: LinearScale, ticks: [Tick], label: String, lines: [String],
+    into svg: inout SVGWriter
   ) {
     svg.group("g", ["class": "axis y-axis", "data-label": .text(label)]) { svg in
       var path = PathData()
@@ -220,14 +226,16 @@ extension Layout {
             "y": .number(yy + R.tickSize * 0.35), "text-anchor": "end",
           ], text: text)
       }
-      svg.element(
-        "text",
-        [
-          "class": "axis-label", "font-size": .number(R.labelSize), "text-anchor": "middle",
-          "transform": .text(
-            "translate(\(SVGWriter.number(R.outer + R.labelSize * 0.85)) "
-              + "\(SVGWriter.number(area.top + area.height / 2))) rotate(-90)"),
-        ], text: label)
+      for (i, line) in lines.enumerated() {
+        svg.element(
+          "text",
+          [
+            "class": "axis-label", "font-size": .number(R.labelSize), "text-anchor": "middle",
+            "transform": .text(
+              "translate(\(SVGWriter.number(R.outer + R.labelSize * 0.85 + Double(i) * R.labelSize * 1.2)) "
+                + "\(SVGWriter.number(area.top + area.height / 2))) rotate(-90)"),
+          ], text: line)
+      }
     }
   }
 
@@ -278,13 +286,19 @@ extension Layout {
         }
       }
       let tickHeight = R.tickSize * (hasPower ? 1.25 : 1.0)
-      svg.element(
-        "text",
-        [
-          "class": "axis-label", "x": .number(area.left + area.width / 2),
-          "y": .number(labelTop + tickHeight + R.pad + R.labelSize * 0.85),
-          "font-size": .number(R.labelSize), "text-anchor": "middle",
-        ], text: chart.xLabel)
+      for (i, line) in xLabelLines.enumerated() {
+        // Centred under the plot, moved left where a long line would pass the edge.
+        let half = FontMetrics.width(line, size: R.labelSize) / 2
+        let center = min(area.left + area.width / 2, canvas.width - R.outer - half)
+        svg.element(
+          "text",
+          [
+            "class": "axis-label", "x": .number(max(center, R.outer + half)),
+            "y": .number(
+              labelTop + tickHeight + R.pad + R.labelSize * 0.85 + Double(i) * R.labelSize * 1.2),
+            "font-size": .number(R.labelSize), "text-anchor": "middle",
+          ], text: line)
+      }
     }
   }
 }

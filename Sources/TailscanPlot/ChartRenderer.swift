@@ -117,6 +117,10 @@ struct Layout {
   var panel: Rect?
   var areas: [Rect] { [plot] + (panel.map { [$0] } ?? []) }
   var titleLines: [String] = []
+  /// The axis labels, wrapped to their axes.
+  var xLabelLines: [String] = []
+  var yLabelLines: [String] = []
+  var panelLabelLines: [String] = []
   var legend: LegendLayout?
   /// Whether the plot has room: at least a third of the canvas each way, and 60 × 40 points.
   var fits = true
@@ -171,22 +175,26 @@ struct Layout {
   }
 
   private mutating func place() {
-    let labelHeight = R.labelSize * 1.2
+    let lineHeight = R.labelSize * 1.2
+    let full = canvas.width - 2 * R.outer
     let xTickHeight =
       xTicks.contains { if case .power = $0.label { return true } else { return false } }
       ? R.tickSize * 1.25 : R.tickSize * 1.0
     let yTickWidth = (yTicks + panelTicks).compactMap(\.label).map(Self.width).max() ?? 0
-    let left = R.outer + labelHeight + R.pad + yTickWidth + R.pad + R.tickLength
-    var bottom = R.tickLength + R.pad + xTickHeight + R.pad + labelHeight + R.outer
+    let leftBase = R.outer + R.pad + yTickWidth + R.pad + R.tickLength
+    xLabelLines = FontMetrics.wrap(chart.xLabel, size: R.labelSize, width: full)
+    var bottom =
+      R.tickLength + R.pad + xTickHeight + R.pad + Double(xLabelLines.count) * lineHeight
+      + R.outer
     let lastX = xTicks.filter { $0.label != nil }.max { $0.value < $1.value }
     var right =
       R.outer + max(4, (lastX?.label).map { Self.width($0) / 2 } ?? 0)
     var top = R.outer + R.tickSize * 0.6
     if let title = chart.title, !title.isEmpty {
-      titleLines = FontMetrics.wrap(
-        title, size: R.titleSize, width: canvas.width - 2 * R.outer)
+      titleLines = FontMetrics.wrap(title, size: R.titleSize, width: full)
       top = R.outer + Double(titleLines.count) * R.titleSize * 1.2 + R.pad + R.tickSize * 0.5
     }
+    var left = leftBase + lineHeight
     // The legend: measured first, placed once the plot is known.
     var position = chart.legend
     let entries = chart.series.filter { !$0.name.isEmpty }
@@ -194,6 +202,7 @@ struct Layout {
     var legendSize: (width: Double, height: Double)?
     if position != .none {
       let inside = LegendLayout.measure(entries, maximumWidth: canvas.width * 0.55, columns: 1)
+      _ = left
       if position == .auto {
         let roomWidth = canvas.width - left - right
         let roomHeight = (canvas.height - top - bottom) * (chart.panel == nil ? 1 : 0.68)
@@ -218,12 +227,18 @@ struct Layout {
         legendSize = (inside.width, inside.height)
       }
     }
-    let area = Rect(
-      left: left, top: top, width: canvas.width - left - right,
-      height: canvas.height - top - bottom)
+    // The y labels wrap to the height of their plots, and take the room they need on the left.
+    let height = canvas.height - top - bottom
+    let gap = R.pad * 2
+    let mainHeight = chart.panel == nil ? height : (height - gap) * 0.68
+    yLabelLines = FontMetrics.wrap(chart.yLabel, size: R.labelSize, width: mainHeight)
+    if let bars = chart.panel {
+      panelLabelLines = FontMetrics.wrap(
+        bars.label, size: R.labelSize, width: height - gap - mainHeight)
+    }
+    left = leftBase + Double(max(yLabelLines.count, panelLabelLines.count)) * lineHeight
+    let area = Rect(left: left, top: top, width: canvas.width - left - right, height: height)
     if chart.panel != nil {
-      let gap = R.pad * 2
-      let mainHeight = (area.height - gap) * 0.68
       plot = Rect(left: area.left, top: area.top, width: area.width, height: mainHeight)
       panel = Rect(
         left: area.left, top: area.top + mainHeight + gap, width: area.width,
@@ -231,9 +246,20 @@ struct Layout {
     } else {
       plot = area
     }
+    // Text wider than its room (a word longer than a line) makes the canvas grow.
+    let widest = { (lines: [String], size: Double) in
+      lines.map { FontMetrics.width($0, size: size) }.max() ?? 0
+    }
+    let annotationWidth = chart.annotations.map { FontMetrics.width($0.text, size: 6.5) }
+      .max() ?? 0
     fits =
       area.width >= max(60, canvas.width / 3) && plot.height >= max(40, canvas.height / 4)
       && (panel?.height ?? 20) >= 20
+      && widest(xLabelLines, R.labelSize) <= full && widest(titleLines, R.titleSize) <= full
+      && widest(yLabelLines, R.labelSize) <= plot.height
+      && widest(panelLabelLines, R.labelSize) <= (panel?.height ?? 0)
+      && annotationWidth + 8 <= plot.width
+      && (legendSize.map { $0.width <= full && $0.height <= canvas.height - 2 * R.outer } ?? true)
     if let size = legendSize, fits {
       let origin: (Double, Double)
       switch position {
