@@ -56,6 +56,9 @@ extension Layout {
         }
       }
     }
+    svg.group("g", ["class": "series-markers"]) { svg in
+      for series in chart.series { drawMarkers(series, into: &svg) }
+    }
 
     // Bars under the plot.
     if let bars = chart.panel, let panel, let panelY {
@@ -187,10 +190,17 @@ extension Layout {
           ])
       }
     }
-    if let marker = series.marker {
-      ChartDrawing.markers(
-        series.markers.compactMap(position), marker: marker, color: series.color, into: &svg)
-    }
+  }
+
+  /// A series' markers: not clipped (a marker on the plot's edge stays whole), but only those
+  /// whose centre lies in the plot.
+  private func drawMarkers(_ series: Series, into svg: inout SVGWriter) {
+    guard let marker = series.marker else { return }
+    let edges = Rect(
+      left: plot.left - 0.01, top: plot.top - 0.01, width: plot.width + 0.02,
+      height: plot.height + 0.02)
+    let inside = series.markers.compactMap(position).filter { edges.contains($0.0, $0.1) }
+    ChartDrawing.markers(inside, marker: marker, color: series.color, into: &svg)
   }
 
   /// The left spine of `area`, its ticks and labels, and the rotated axis label.

@@ -219,8 +219,10 @@ struct LinearScale: Scale {
     guard maximum > 0, maximum.isFinite else {
       return LinearScale(lower: 0, upper: 1, style: style, target: target)
     }
-    let step = Self.step(span: maximum, target: target)
-    let upper = (maximum / step - 1e-9).rounded(.up) * step
+    // A little headroom: a point at the maximum is not drawn on the frame.
+    let top = maximum * 1.03
+    let step = Self.step(span: top, target: target)
+    let upper = (top / step - 1e-9).rounded(.up) * step
     return LinearScale(lower: 0, upper: max(upper, step), style: style, target: target)
   }
 }

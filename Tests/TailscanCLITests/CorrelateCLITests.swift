@@ -32,8 +32,10 @@ extension CLITests {
     #expect(result.stderr.contains("read 1200 arithmetic instances from"))
     #expect(
       try FileManager.default.contentsOfDirectory(atPath: report).sorted() == [
-        "bins.csv", "keys.csv", "summary.json",
+        "bins.csv", "index.html", "keys.csv", "razeghi-x1-multiplication.svg",
+        "razeghi-x1x2-multiplication.svg", "razeghi-x1y-multiplication.svg", "summary.json",
       ])
+    #expect(result.stderr.contains("and 3 figure(s): razeghi-x1-multiplication.svg"))
     let summary = try #require(
       try JSONSerialization.jsonObject(
         with: Data(contentsOf: URL(fileURLWithPath: "\(report)/summary.json"))) as? [String: Any])
