@@ -11,6 +11,8 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
   case badReport(path: String, reason: String)
   /// PDF or PNG output without rsvg-convert, or its failure.
   case converter(String)
+  /// The demo's bundled data is not where it was looked for.
+  case demoData(path: String)
 
   public var description: String {
     switch self {
@@ -35,6 +37,9 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
       "'\(path)': \(reason); give the summary.json that 'tailscan correlate -o' wrote"
     case .converter(let text):
       text
+    case .demoData(let path):
+      "the demo's data is not in '\(path)' (it needs corpus/, answers-arithmetic.jsonl and "
+        + "answers-qa.jsonl); run from the tailscan checkout, or pass '--data DIR/Fixtures/demo'"
     }
   }
 }

@@ -1,40 +1,65 @@
 import Foundation
 import TailscanPlot
 
+
 /// `index.html`: the report on one self-contained page (inline SVG and CSS, no script, nothing
 /// fetched), to open in a browser or attach to a lab notebook.
 enum HTMLReport {
+  /// One report's part of a page: its heading, summary and figures, and where its files are
+  /// relative to the page.
+  struct Section {
+    var heading: String?
+    var summary: CorrelateSummary
+    var figures: [Figure]
+    /// `""` when the page is in the report directory; `qa/` when the report is under it.
+    var directory: String
+  }
+
+  /// The page of one report.
   static func page(_ summary: CorrelateSummary, figures: [Figure]) -> String {
+    page(
+      title: title(summary), heading: "Accuracy and pretraining frequency",
+      sections: [Section(summary: summary, figures: figures, directory: "")])
+  }
+
+  /// A page of one or more reports (the demo's arithmetic and QA reports on one page).
+  static func page(title: String, heading: String, sections: [Section]) -> String {
     var html = """
       <!DOCTYPE html>
       <html lang="en">
       <head>
       <meta charset="utf-8">
       <meta name="viewport" content="width=device-width, initial-scale=1">
-      <title>tailscan report: \(e(title(summary)))</title>
+      <title>tailscan report: \(e(title))</title>
       <style>
       \(css)
       </style>
       </head>
       <body>
       <main>
-      <h1>Accuracy and pretraining frequency</h1>
-      <p class="meta">\(e(title(summary)))</p>
+      <h1>\(e(heading))</h1>
 
       """
-    html += summaryTable(summary)
-    if !figures.isEmpty {
-      html += "<h2>Figures</h2>\n"
-      for figure in figures {
-        html += "<figure id=\"\(e(figure.name))\">\n"
-        html += figure.element()
-        html += "<figcaption>\(e(figure.heading)) — \(e(figure.style.rawValue)) style, "
-          + "<a href=\"\(e(figure.name)).svg\">\(e(figure.name)).svg</a></figcaption>\n"
-        html += "</figure>\n"
+    for (n, section) in sections.enumerated() {
+      let summary = section.summary
+      if let heading = section.heading { html += "<h2 class=\"part\">\(e(heading))</h2>\n" }
+      html += "<p class=\"meta\">\(e(Self.title(summary)))</p>\n"
+      html += summaryTable(summary)
+      if !section.figures.isEmpty {
+        html += "<h3>Figures</h3>\n"
+        for figure in section.figures {
+          let id = sections.count > 1 ? "s\(n + 1)-\(figure.name)" : figure.name
+          let file = section.directory + figure.name + ".svg"
+          html += "<figure id=\"\(e(id))\">\n"
+          html += ChartRenderer.element(figure.chart, size: figure.size, id: id)
+          html += "<figcaption>\(e(figure.heading)) — \(e(figure.style.rawValue)) style, "
+            + "<a href=\"\(e(file))\">\(e(file))</a></figcaption>\n"
+          html += "</figure>\n"
+        }
       }
+      html += binsTables(summary)
+      html += settings(summary)
     }
-    html += binsTables(summary)
-    html += settings(summary)
     html += "</main>\n</body>\n</html>\n"
     return html
   }
@@ -55,7 +80,7 @@ enum HTMLReport {
 
   private static func summaryTable(_ summary: CorrelateSummary) -> String {
     var html = """
-      <h2>Summary</h2>
+      <h3>Summary</h3>
       <table>
       <thead><tr><th>group</th><th>key</th><th>instances</th><th>keys</th><th>accuracy</th>\
       <th>Δ</th><th>Δ 95% CI</th><th>Spearman ρ [95% CI]</th><th>Pearson r [95% CI]</th>\
@@ -92,7 +117,7 @@ enum HTMLReport {
   }
 
   private static func binsTables(_ summary: CorrelateSummary) -> String {
-    var html = "<h2>Bins</h2>\n"
+    var html = "<h3>Bins</h3>\n"
     for group in summary.groups {
       for key in group.keys {
         html += "<details><summary>\(e(group.label)) · \(e(key.key.rawValue)): "
@@ -131,11 +156,11 @@ enum HTMLReport {
     for (field, names) in s.fields.sorted(by: { $0.key < $1.key }) {
       rows.append(("field \(field)", names.joined(separator: ", ")))
     }
-    var html = "<h2>Settings</h2>\n<table class=\"settings\">\n<tbody>\n"
+    var html = "<h3>Settings</h3>\n<table class=\"settings\">\n<tbody>\n"
     for (name, value) in rows {
       html += "<tr><th>\(e(name))</th><td>\(e(value))</td></tr>\n"
     }
-    html += "</tbody>\n</table>\n<h2>Answer logs</h2>\n<table>\n<thead><tr><th>path</th>"
+    html += "</tbody>\n</table>\n<h3>Answer logs</h3>\n<table>\n<thead><tr><th>path</th>"
       + "<th>lines</th><th>instances</th><th>SHA-256</th></tr></thead>\n<tbody>\n"
     for file in summary.inputs {
       html += "<tr><td>\(e(file.path))</td><td class=\"n\">\(file.lines)</td>"
@@ -149,7 +174,8 @@ enum HTMLReport {
       font: 15px/1.45 Helvetica, Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif; }
     main { max-width: 1100px; margin: 0 auto; padding: 24px 20px 48px; }
     h1 { font-size: 24px; margin: 0 0 4px; }
-    h2 { font-size: 18px; margin: 32px 0 10px; border-bottom: 1px solid #DDDDDD; }
+    h2 { font-size: 21px; margin: 40px 0 6px; }
+    h3 { font-size: 17px; margin: 28px 0 10px; border-bottom: 1px solid #DDDDDD; }
     .meta { color: #555555; margin: 0 0 8px; }
     table { border-collapse: collapse; font-size: 13px; margin: 6px 0 12px; }
     th, td { padding: 3px 8px; border-bottom: 1px solid #EEEEEE; text-align: left;

@@ -235,13 +235,7 @@ extension Tailscan {
             + "\(summary.partlyResumedShards) in part")
       }
       if !quiet {
-        let t = summary.totals
-        let rate = Double(t.uncompressedBytes) / max(summary.elapsedSeconds, 1e-9) / 1e6
-        Diagnostics.note(
-          "counted \(t.documents) documents, \(t.tokens) tokens from \(summary.shards) shard(s) "
-            + "(\(Diagnostics.formatBytes(t.uncompressedBytes)) uncompressed) in "
-            + String(format: "%.2f s (%.1f MB/s)", summary.elapsedSeconds, rate)
-            + " with \(summary.jobs) job(s)")
+        Diagnostics.note(Diagnostics.counted(summary))
         if summary.runs > 1 {
           Diagnostics.note(
             "merged \(summary.runs) runs (\(Diagnostics.formatBytes(summary.runBytes)) of "
