@@ -60,7 +60,7 @@ public enum Report {
 
   /// The property name a `summary.json` key was written from: snake_case back to camelCase,
   /// with the acronyms that `convertToSnakeCase` lowered (`manifest_sha256` → `manifestSHA256`,
-  /// `slope_ci` → `slopeCI`).
+  /// `slope_ci` → `slopeCI`, `slope_se` → `slopeSE`).
   private struct Key: CodingKey {
     var stringValue: String
     var intValue: Int?
@@ -80,6 +80,7 @@ public enum Report {
       switch word {
       case "sha256" where name != "": name += "SHA256"
       case "ci": name += "CI"
+      case "se": name += "SE"
       default: name += word.prefix(1).uppercased() + word.dropFirst()
       }
     }

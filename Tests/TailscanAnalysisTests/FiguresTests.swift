@@ -139,6 +139,19 @@ import Testing
     #expect(throws: AnalysisError.self) { try Report.read(dir.file("report/keys.csv")) }
   }
 
+  /// Every field of summary.json reads back: re-encoding what `Report.read` decoded gives the
+  /// same JSON (the logistic fit's `intercept_se` and `slope_se` were once dropped).
+  @Test func summaryReadsBackFieldForField() throws {
+    let dir = try TemporaryDirectory()
+    for (name, summary) in [("q", FigureFixtures.razeghi()), ("d", FigureFixtures.kandpal())] {
+      try Report.write(summary, to: dir.file(name), overwrite: false)
+      let back = try Report.read(dir.file(name))
+      #expect(try Report.json(summary).contains("\"slope_se\""))
+      #expect(try Report.json(back) == (try Report.json(summary)), "\(name)")
+      #expect(back.groups[0].keys[0].logistic == summary.groups[0].keys[0].logistic)
+    }
+  }
+
   /// The region of a figure's main plot, as fractions of the image, from its clip rectangle.
   static func plotRegion(_ svg: String) throws -> (Double, Double, Double, Double) {
     func number(after marker: String, in text: Substring) throws -> Double {
