@@ -152,6 +152,29 @@ import Testing
     }
   }
 
+  /// Figure names come from group values: each must make its own file on a case-insensitive
+  /// file system, its own ids in index.html (where `.` becomes `-`), and a name short enough
+  /// for the file system whatever the value's length.
+  @Test func figureNamesAreDistinctFilesAndIds() throws {
+    var summary = FigureFixtures.razeghi()
+    let tasks = ["a.b", "a-b", "A.B", String(repeating: "long-task-name ", count: 30)]
+    for (g, task) in tasks.enumerated() { summary.groups[g].values[0] = task }
+    let figures = try Figures.make(summary, options: .init(keys: [.x1]))
+    #expect(figures.count == 4)
+    let folded = figures.map { $0.name.lowercased().replacingOccurrences(of: ".", with: "-") }
+    #expect(Set(folded).count == 4, "\(figures.map(\.name))")
+    #expect(figures.allSatisfy { $0.name.utf8.count <= 120 }, "\(figures.map(\.name))")
+    let dir = try TemporaryDirectory()
+    let written = try Report.write(summary, to: dir.file("report"), overwrite: false)
+    #expect(written.count == 8)
+    let html = try String(contentsOfFile: dir.file("report/index.html"), encoding: .utf8)
+    var ids: [String: Int] = [:]
+    for part in html.components(separatedBy: " id=\"").dropFirst() {
+      ids[String(part.prefix { $0 != "\"" }), default: 0] += 1
+    }
+    #expect(ids.filter { $0.value > 1 }.isEmpty, "duplicate ids: \(ids.filter { $0.value > 1 })")
+  }
+
   /// The region of a figure's main plot, as fractions of the image, from its clip rectangle.
   static func plotRegion(_ svg: String) throws -> (Double, Double, Double, Double) {
     func number(after marker: String, in text: Substring) throws -> Double {
