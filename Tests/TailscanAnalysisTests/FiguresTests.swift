@@ -111,6 +111,19 @@ import Testing
     #expect(throws: AnalysisError.self) { try FigureFile.write("<svg/>", to: dir.file("f.gif")) }
   }
 
+  /// `-o figures/fig.pdf` before `figures/` exists: the error names the directory, not the
+  /// temporary file written beside the figure.
+  @Test func figureInAMissingDirectorySaysSo() throws {
+    let dir = try TemporaryDirectory()
+    for name in ["f.svg", "f.pdf"] {
+      let error = #expect(throws: (any Error).self) {
+        try FigureFile.write("<svg/>", to: dir.file("figures/\(name)"), converter: "/bin/false")
+      }
+      #expect("\(error!)".contains("'\(dir.file("figures"))' does not exist"), "\(error!)")
+      #expect(!"\(error!)".contains(".tmp-"), "\(error!)")
+    }
+  }
+
   @Test func reportHoldsFiguresAndReadsBack() throws {
     let dir = try TemporaryDirectory()
     let summary = FigureFixtures.razeghi()
