@@ -51,6 +51,16 @@ public enum Report {
     guard summary.tool == "tailscan" else {
       throw AnalysisError.badReport(path: file, reason: "written by '\(summary.tool)'")
     }
+    // Each group: a value per group-by field and a result per key, in the settings' order.
+    for (g, group) in summary.groups.enumerated()
+    where group.values.count != summary.settings.groupBy.count
+      || group.keys.map(\.key) != summary.settings.keys
+    {
+      throw AnalysisError.badReport(
+        path: file,
+        reason: "group \(g + 1) ('\(group.label)') does not have a value for each of "
+          + "settings.group_by and a result for each of settings.keys, in their order")
+    }
     let keys = (file as NSString).deletingLastPathComponent + "/keys.csv"
     if let text = FileManager.default.contents(atPath: keys) {
       try readKeys(String(decoding: text, as: UTF8.self), path: keys, into: &summary)

@@ -165,6 +165,32 @@ import Testing
     }
   }
 
+  /// A summary.json edited by hand (a key result or a group value removed) is an error that
+  /// names the group, not a crash when a figure is drawn.
+  @Test func editedSummaryIsAnError() throws {
+    let dir = try TemporaryDirectory()
+    try Report.write(FigureFixtures.razeghi(), to: dir.file("report"), overwrite: false)
+    let path = dir.file("report/summary.json")
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    for edit in ["keys", "values"] {
+      var json = try #require(
+        try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+      var groups = try #require(json["groups"] as? [[String: Any]])
+      var values = try #require(groups[1]["values"] as? [String])
+      var keys = try #require(groups[1]["keys"] as? [Any])
+      if edit == "keys" { keys.removeLast() } else { values.removeLast() }
+      groups[1]["values"] = values
+      groups[1]["keys"] = keys
+      json["groups"] = groups
+      let edited = dir.file("\(edit)/summary.json")
+      try FileManager.default.createDirectory(
+        atPath: dir.file(edit), withIntermediateDirectories: true)
+      try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: edited))
+      let error = #expect(throws: AnalysisError.self) { try Report.read(edited) }
+      #expect("\(error!)".contains("group 2"), "\(error!)")
+    }
+  }
+
   /// Figure names come from group values: each must make its own file on a case-insensitive
   /// file system, its own ids in index.html (where `.` becomes `-`), and a name short enough
   /// for the file system whatever the value's length.
