@@ -23,6 +23,15 @@ public enum FigureFile {
       throw AnalysisError.badFigureOption(
         "'\(path)': write .svg, .pdf or .png (the extension chooses the format)")
     }
+    let directory = (path as NSString).deletingLastPathComponent
+    var isDirectory: ObjCBool = false
+    if !directory.isEmpty,
+      !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory)
+        || !isDirectory.boolValue
+    {
+      throw AnalysisError.badFigureOption(
+        "'\(path)': the directory '\(directory)' does not exist; create it first")
+    }
     let temporary = "\(path).tmp-\(ProcessInfo.processInfo.processIdentifier)"
     defer { try? FileManager.default.removeItem(atPath: temporary) }
     switch format {

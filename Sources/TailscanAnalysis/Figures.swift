@@ -126,13 +126,18 @@ public enum Figures {
         let splitLabel = zip(splitFields, split).map { "\(fields[$0])=\($1)" }
           .joined(separator: " ")
         var name = "\(style.rawValue)-\(key.rawValue)"
-        if !split.isEmpty { name += "-" + fileSafe(split.joined(separator: "-")) }
-        if names.contains(name) {
+        if !split.isEmpty { name += "-" + fileSafe(split.joined(separator: "-")).prefix(80) }
+        // Unique as a file on a case-insensitive file system, and as the ids of index.html
+        // (where `.` becomes `-`).
+        func folded(_ name: String) -> String {
+          name.lowercased().replacingOccurrences(of: ".", with: "-")
+        }
+        if names.contains(folded(name)) {
           var n = 2
-          while names.contains("\(name)-\(n)") { n += 1 }
+          while names.contains(folded("\(name)-\(n)")) { n += 1 }
           name += "-\(n)"
         }
-        names.insert(name)
+        names.insert(folded(name))
         let chart = try chart(
           summary, key: k, groups: members[split]!, modelField: modelField,
           shotsField: shotsField, style: style, options: options)

@@ -51,6 +51,16 @@ public enum Report {
     guard summary.tool == "tailscan" else {
       throw AnalysisError.badReport(path: file, reason: "written by '\(summary.tool)'")
     }
+    // Each group: a value per group-by field and a result per key, in the settings' order.
+    for (g, group) in summary.groups.enumerated()
+    where group.values.count != summary.settings.groupBy.count
+      || group.keys.map(\.key) != summary.settings.keys
+    {
+      throw AnalysisError.badReport(
+        path: file,
+        reason: "group \(g + 1) ('\(group.label)') does not have a value for each of "
+          + "settings.group_by and a result for each of settings.keys, in their order")
+    }
     let keys = (file as NSString).deletingLastPathComponent + "/keys.csv"
     if let text = FileManager.default.contents(atPath: keys) {
       try readKeys(String(decoding: text, as: UTF8.self), path: keys, into: &summary)
@@ -60,7 +70,7 @@ public enum Report {
 
   /// The property name a `summary.json` key was written from: snake_case back to camelCase,
   /// with the acronyms that `convertToSnakeCase` lowered (`manifest_sha256` → `manifestSHA256`,
-  /// `slope_ci` → `slopeCI`).
+  /// `slope_ci` → `slopeCI`, `slope_se` → `slopeSE`).
   private struct Key: CodingKey {
     var stringValue: String
     var intValue: Int?
@@ -80,6 +90,7 @@ public enum Report {
       switch word {
       case "sha256" where name != "": name += "SHA256"
       case "ci": name += "CI"
+      case "se": name += "SE"
       default: name += word.prefix(1).uppercased() + word.dropFirst()
       }
     }

@@ -20,7 +20,7 @@ public struct Length: Sendable, Equatable, CustomStringConvertible {
       scale = factor
       break
     }
-    guard let value = Double(number), value.isFinite, value > 0 else { return nil }
+    guard let value = Double(number), value > 0, (value * scale).isFinite else { return nil }
     points = value * scale
   }
 

@@ -111,6 +111,19 @@ import Testing
     #expect(throws: AnalysisError.self) { try FigureFile.write("<svg/>", to: dir.file("f.gif")) }
   }
 
+  /// `-o figures/fig.pdf` before `figures/` exists: the error names the directory, not the
+  /// temporary file written beside the figure.
+  @Test func figureInAMissingDirectorySaysSo() throws {
+    let dir = try TemporaryDirectory()
+    for name in ["f.svg", "f.pdf"] {
+      let error = #expect(throws: (any Error).self) {
+        try FigureFile.write("<svg/>", to: dir.file("figures/\(name)"), converter: "/bin/false")
+      }
+      #expect("\(error!)".contains("'\(dir.file("figures"))' does not exist"), "\(error!)")
+      #expect(!"\(error!)".contains(".tmp-"), "\(error!)")
+    }
+  }
+
   @Test func reportHoldsFiguresAndReadsBack() throws {
     let dir = try TemporaryDirectory()
     let summary = FigureFixtures.razeghi()
@@ -137,6 +150,68 @@ import Testing
     #expect(html.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "").contains("http://") == false)
     #expect(html.contains("k=2, LM=GPT-J-6B") && html.contains("Δ 95% CI"))
     #expect(throws: AnalysisError.self) { try Report.read(dir.file("report/keys.csv")) }
+  }
+
+  /// Every field of summary.json reads back: re-encoding what `Report.read` decoded gives the
+  /// same JSON (the logistic fit's `intercept_se` and `slope_se` were once dropped).
+  @Test func summaryReadsBackFieldForField() throws {
+    let dir = try TemporaryDirectory()
+    for (name, summary) in [("q", FigureFixtures.razeghi()), ("d", FigureFixtures.kandpal())] {
+      try Report.write(summary, to: dir.file(name), overwrite: false)
+      let back = try Report.read(dir.file(name))
+      #expect(try Report.json(summary).contains("\"slope_se\""))
+      #expect(try Report.json(back) == (try Report.json(summary)), "\(name)")
+      #expect(back.groups[0].keys[0].logistic == summary.groups[0].keys[0].logistic)
+    }
+  }
+
+  /// A summary.json edited by hand (a key result or a group value removed) is an error that
+  /// names the group, not a crash when a figure is drawn.
+  @Test func editedSummaryIsAnError() throws {
+    let dir = try TemporaryDirectory()
+    try Report.write(FigureFixtures.razeghi(), to: dir.file("report"), overwrite: false)
+    let path = dir.file("report/summary.json")
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    for edit in ["keys", "values"] {
+      var json = try #require(
+        try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+      var groups = try #require(json["groups"] as? [[String: Any]])
+      var values = try #require(groups[1]["values"] as? [String])
+      var keys = try #require(groups[1]["keys"] as? [Any])
+      if edit == "keys" { keys.removeLast() } else { values.removeLast() }
+      groups[1]["values"] = values
+      groups[1]["keys"] = keys
+      json["groups"] = groups
+      let edited = dir.file("\(edit)/summary.json")
+      try FileManager.default.createDirectory(
+        atPath: dir.file(edit), withIntermediateDirectories: true)
+      try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: edited))
+      let error = #expect(throws: AnalysisError.self) { try Report.read(edited) }
+      #expect("\(error!)".contains("group 2"), "\(error!)")
+    }
+  }
+
+  /// Figure names come from group values: each must make its own file on a case-insensitive
+  /// file system, its own ids in index.html (where `.` becomes `-`), and a name short enough
+  /// for the file system whatever the value's length.
+  @Test func figureNamesAreDistinctFilesAndIds() throws {
+    var summary = FigureFixtures.razeghi()
+    let tasks = ["a.b", "a-b", "A.B", String(repeating: "long-task-name ", count: 30)]
+    for (g, task) in tasks.enumerated() { summary.groups[g].values[0] = task }
+    let figures = try Figures.make(summary, options: .init(keys: [.x1]))
+    #expect(figures.count == 4)
+    let folded = figures.map { $0.name.lowercased().replacingOccurrences(of: ".", with: "-") }
+    #expect(Set(folded).count == 4, "\(figures.map(\.name))")
+    #expect(figures.allSatisfy { $0.name.utf8.count <= 120 }, "\(figures.map(\.name))")
+    let dir = try TemporaryDirectory()
+    let written = try Report.write(summary, to: dir.file("report"), overwrite: false)
+    #expect(written.count == 8)
+    let html = try String(contentsOfFile: dir.file("report/index.html"), encoding: .utf8)
+    var ids: [String: Int] = [:]
+    for part in html.components(separatedBy: " id=\"").dropFirst() {
+      ids[String(part.prefix { $0 != "\"" }), default: 0] += 1
+    }
+    #expect(ids.filter { $0.value > 1 }.isEmpty, "duplicate ids: \(ids.filter { $0.value > 1 })")
   }
 
   /// The region of a figure's main plot, as fractions of the image, from its clip rectangle.
