@@ -162,6 +162,16 @@ public enum Correlate {
   public static func run(_ request: CorrelateRequest, version: String = "") throws
     -> CorrelateSummary
   {
+    guard let output = request.output else { return try compute(request, version: version) }
+    // One writer per report directory.
+    let lock = try OutputLock(output: output)
+    defer { _ = lock.path }
+    return try compute(request, version: version)
+  }
+
+  private static func compute(_ request: CorrelateRequest, version: String) throws
+    -> CorrelateSummary
+  {
     if let output = request.output {
       try OutputDirectory.checkWritable(output, overwrite: request.overwrite, contents: .report)
     }

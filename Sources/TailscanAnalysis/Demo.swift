@@ -68,6 +68,8 @@ public enum Demo {
   ) throws -> DemoResult {
     let (corpus, arithmeticLogs, qaLogs) = try files(in: request.data)
     let output = CorpusWalker.trim(request.output)
+    let lock = try OutputLock(output: output)
+    defer { _ = lock.path }
     try checkWritable(output, overwrite: request.overwrite)
     let work = "\(output).tmp-\(ProcessInfo.processInfo.processIdentifier)"
     try? FileManager.default.removeItem(atPath: work)

@@ -29,6 +29,9 @@ public enum CountPipeline {
     let start = Syscalls.monotonicSeconds()
     let output = CorpusWalker.trim(request.output)
     let work = workDirectory(for: output)
+    // One writer per output: a second run (or a resume) of the same output fails at once.
+    let lock = try OutputLock(output: output)
+    defer { _ = lock.path }
     try OutputDirectory.checkWritable(output, overwrite: request.overwrite || request.resume)
     let shards = try CorpusWalker.shards(in: request.inputs, excluding: [output, work])
     guard !shards.isEmpty else { throw CountError.noShards(paths: request.inputs) }

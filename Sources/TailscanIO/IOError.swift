@@ -16,6 +16,8 @@ public enum IOError: Error, Sendable, Equatable {
   case outputExists(path: String)
   case refuseToReplace(path: String)
   case outOfMemory(path: String)
+  /// Another process is writing the same output.
+  case locked(path: String, lock: String, pid: Int32?)
 }
 
 extension IOError: CustomStringConvertible {
@@ -59,6 +61,10 @@ extension IOError: CustomStringConvertible {
         + "choose another '-o' or move it away yourself"
     case .outOfMemory(let path):
       "out of memory while decompressing '\(path)'"
+    case .locked(let path, let lock, let pid):
+      "'\(path)' is being written by "
+        + (pid.map { "another tailscan (process \($0))" } ?? "another tailscan")
+        + " (it holds '\(lock)'); wait for it to finish or choose another output"
     }
   }
 }

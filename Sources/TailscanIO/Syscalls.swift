@@ -280,6 +280,44 @@ package enum Syscalls {
   /// The process id, used to name temporary outputs.
   package static var processID: Int32 { getpid() }
 
+  /// Opens (creating) `path` and takes an exclusive advisory lock on it without waiting.
+  /// Returns the descriptor, or nil when another process holds the lock. The corresponding C
+  /// functions are `open(2)` and `flock(2)`; the lock goes with the descriptor (and with the
+  /// process, however it ends).
+  package static func lockFile(_ path: String) throws(IOError) -> Int32? {
+    var fd: Int32
+    repeat { fd = unsafe open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644) } while fd < 0 && errno == EINTR
+    if fd < 0 { throw .cannotOpen(path: path, reason: errnoDescription()) }
+    while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+      let code = errno
+      if code == EINTR { continue }
+      close(fd)
+      if code == EWOULDBLOCK { return nil }
+      throw .cannotOpen(path: path, reason: errnoDescription(code))
+    }
+    return fd
+  }
+
+  /// Whether `fd` is still the file at `path` (not unlinked or replaced since it was opened).
+  package static func isSameFile(_ fd: Int32, _ path: String) -> Bool {
+    var open = stat()
+    var named = stat()
+    guard unsafe fstat(fd, &open) == 0, unsafe stat(path, &named) == 0 else { return false }
+    return open.st_dev == named.st_dev && open.st_ino == named.st_ino
+  }
+
+  /// Replaces the contents of `fd` with `text` (the lock file's holder).
+  package static func rewrite(_ fd: Int32, _ text: String) {
+    _ = ftruncate(fd, 0)
+    var bytes = Array(text.utf8)
+    _ = unsafe bytes.withUnsafeMutableBytes { unsafe pwrite(fd, $0.baseAddress, $0.count, 0) }
+  }
+
+  /// Removes `path`, ignoring errors. The corresponding C function is `unlink(2)`.
+  package static func unlink(_ path: String) {
+    _ = unsafe Glibc.unlink(path)
+  }
+
   /// Whether standard error is a terminal (progress is shown only then).
   public static var standardErrorIsTerminal: Bool { isatty(2) == 1 }
 

@@ -45,6 +45,8 @@ extension Tailscan {
 
     func run() async throws {
       let start = Syscalls.monotonicSeconds()
+      let lock = try OutputLock(output: output)
+      defer { _ = lock.path }
       let directory = try OutputDirectory(path: output, overwrite: force)
       let manifest = try TableMerger.merge(
         inputs, into: directory.temporaryPath, threads: jobs, toolVersion: TailscanVersion.current,
