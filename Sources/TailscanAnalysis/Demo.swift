@@ -10,14 +10,13 @@ public struct DemoRequest: Sendable {
   /// `answers-qa.jsonl*`.
   public var data: String
   /// The demo's directory: `counts/`, `entities.tsv`, `arithmetic/`, `qa/`, `index.html`.
+  /// An earlier demo there is replaced; any other directory is refused.
   public var output: String
-  public var overwrite: Bool
   public var jobs: Int
 
-  public init(data: String, output: String, overwrite: Bool = false, jobs: Int = 1) {
+  public init(data: String, output: String, jobs: Int = 1) {
     self.data = data
     self.output = output
-    self.overwrite = overwrite
     self.jobs = jobs
   }
 }
@@ -38,9 +37,11 @@ public struct DemoResult: Sendable {
 /// (`tailscan entities`), one count of the corpus with number terms and the entities
 /// (`tailscan count --numbers --entities`), and `tailscan correlate` of each log.
 public enum Demo {
-  /// The smallest decade bin kept for the QA figure: the bundled QA set has hundreds of
-  /// questions, not Kandpal et al.'s tens of thousands (their 500 would keep no bin).
-  public static let qaMinimumBinSize = 20
+  /// The smallest decade bin kept for the QA figures: the bundled QA set has 512 questions
+  /// per number of shots, not Kandpal et al.'s tens of thousands (their 500 would keep no bin).
+  public static let qaMinimumBinSize = 10
+  /// The QA groups: the four quiz tasks pooled, one series per number of shots.
+  public static let qaGroupBy = ["model", "shots"]
 
   /// The bundled data's files, or an error naming what is missing.
   public static func files(in data: String) throws -> (
@@ -70,20 +71,20 @@ public enum Demo {
     let output = CorpusWalker.trim(request.output)
     let lock = try OutputLock(output: output)
     defer { _ = lock.path }
-    try checkWritable(output, overwrite: request.overwrite)
+    try checkWritable(output)
     let work = "\(output).tmp-\(ProcessInfo.processInfo.processIdentifier)"
     try? FileManager.default.removeItem(atPath: work)
     try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
     var done = false
     defer { if !done { try? FileManager.default.removeItem(atPath: work) } }
 
+    // Every co-occurring pair is counted (no pair list): the QA log names no question
+    // entities, so its questions' entities come from matching their text at correlate time.
     let dictionary = try EntityLog.run(
-      EntitiesRequest(
-        inputs: qaLogs, output: "\(work)/entities.tsv", pairsOutput: "\(work)/pairs.tsv"))
+      EntitiesRequest(inputs: qaLogs, output: "\(work)/entities.tsv"))
     var count = CountRequest(inputs: [corpus], output: "\(work)/counts")
     count.numbers = NumberRules()
-    count.entities = EntityOptions(
-      dictionary: "\(work)/entities.tsv", pairs: "\(work)/pairs.tsv", keepDocumentIDs: true)
+    count.entities = EntityOptions(dictionary: "\(work)/entities.tsv", keepDocumentIDs: true)
     count.jobs = request.jobs
     var counted = try CountPipeline.run(count, progress: progress, warn: warn)
     counted.output = "\(output)/counts"
@@ -92,7 +93,7 @@ public enum Demo {
         inputs: arithmeticLogs, counts: "\(work)/counts", output: "\(work)/arithmetic"))
     let qa = try Correlate.run(
       CorrelateRequest(
-        inputs: qaLogs, counts: "\(work)/counts", output: "\(work)/qa",
+        inputs: qaLogs, counts: "\(work)/counts", output: "\(work)/qa", groupBy: qaGroupBy,
         minBinSize: qaMinimumBinSize))
     let sections = [
       HTMLReport.Section(
@@ -125,9 +126,10 @@ public enum Demo {
   /// The file that marks a directory as the demo's (so `--force` replaces nothing else).
   static let marker = ".tailscan-demo"
 
-  private static func checkWritable(_ output: String, overwrite: Bool) throws {
+  /// Nothing at `output`, an empty directory, or an earlier demo (which a demo replaces:
+  /// running it twice just works); anything else is refused.
+  private static func checkWritable(_ output: String) throws {
     guard FileManager.default.fileExists(atPath: output) else { return }
-    guard overwrite else { throw IOError.outputExists(path: output) }
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: output)) ?? []
     guard entries.isEmpty || entries.contains(marker) else {
       throw IOError.refuseToReplace(path: output)

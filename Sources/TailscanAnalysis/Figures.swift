@@ -143,10 +143,15 @@ public enum Figures {
           shotsField: shotsField, style: style, options: options)
         let width = options.width ?? FigureSize.Preset.column.width
         let height = options.height ?? width * (style == .kandpal ? 0.95 : 0.72)
+        var heading = key.rawValue + (splitLabel.isEmpty ? "" : " · " + splitLabel)
+        let modelsShown = Set(members[split]!.compactMap { group in modelField.map { group.values[$0] } })
+        if modelsShown.count == 1, let only = modelsShown.first, shotsField != nil {
+          heading += " · model=\(only)"
+        }
         figures.append(
           Figure(
             name: name,
-            heading: key.rawValue + (splitLabel.isEmpty ? "" : " · " + splitLabel), style: style,
+            heading: heading, style: style,
             chart: chart, size: FigureSize(width: width, height: height)))
       }
     }
@@ -194,10 +199,16 @@ public enum Figures {
       let result = group.keys[k]
       let model = modelField.map { group.values[$0] }
       let shot = shotsField.map { group.values[$0] }
-      let m = models.firstIndex(of: model ?? "")!
       let s = shots.firstIndex(of: shot ?? "")!
+      // Colour and marker tell the models apart; with one model, the shots (which also keep
+      // their dash patterns).
+      let m = models.count > 1 ? models.firstIndex(of: model ?? "")! : s
+      // The legend names what differs between the series: `k=2, LM=6B`, or `k=2` when every
+      // series is of one model (the model is then in the figure's heading).
+      let shownModel = models.count > 1 || shots.count == 1 ? model : nil
+      let shownShot = shots.count > 1 ? shot : nil
       var name: String
-      switch (model, shot) {
+      switch (shownModel, shownShot) {
       case (let model?, let shot?): name = "k=\(shot), LM=\(model)"
       case (let model?, nil): name = style == .razeghi ? "LM=\(model)" : model
       case (nil, let shot?): name = "k=\(shot)"

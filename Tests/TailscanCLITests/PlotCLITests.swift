@@ -26,11 +26,12 @@ extension CLITests {
       "--legend", "lower-right",
     ])
     #expect(annotated.status == 0, "\(annotated.stderr)")
-    #expect(annotated.stderr.contains("wrote \(svg) (x1 · task=multiplication)"))
+    #expect(annotated.stderr.contains("wrote \(svg) (x1 · task=multiplication · model=tiny-a)"))
     let text = try String(contentsOfFile: svg, encoding: .utf8)
     #expect(text.contains("width=\"237.6pt\""))
     #expect(text.contains(">Two shots or none</text>"))
-    #expect(text.contains("k=0, LM=tiny-a") && !text.contains("LM=tiny-b"))
+    // One model: the legend names the shots only.
+    #expect(text.contains(">k=0</text>") && text.contains(">k=2</text>") && !text.contains("tiny-b"))
     #expect(text.components(separatedBy: "class=\"annotations\"").count == 2)
     #expect(text.contains(">23</text>") && text.contains(">24</text>"))
     // Again: the same bytes, the file replaced.

@@ -12,11 +12,13 @@ extension Tailscan {
 
         EXAMPLES
           swift run -c release tailscan demo
-          tailscan demo --output /tmp/demo --force
+          tailscan demo --output /tmp/demo
           tailscan query demo-report/counts --numbers 24 18
         """)
 
-    @Option(name: .shortAndLong, help: "The demo's directory.")
+    @Option(
+      name: .shortAndLong,
+      help: "The demo's directory (an earlier demo there is replaced, nothing else).")
     var output = "demo-report"
 
     @Option(help: "The bundled data (default: Fixtures/demo of the tailscan checkout).")
@@ -24,9 +26,6 @@ extension Tailscan {
 
     @Option(name: .shortAndLong, help: "Shards counted at once (default: all cores).")
     var jobs: Int?
-
-    @Flag(name: .shortAndLong, help: "Replace an earlier demo directory.")
-    var force = false
 
     @Flag(name: .shortAndLong, help: "No progress or report on standard error.")
     var quiet = false
@@ -53,8 +52,7 @@ extension Tailscan {
 
     func run() throws {
       let request = DemoRequest(
-        data: data ?? Self.bundledData(), output: output, overwrite: force,
-        jobs: jobs ?? Count.defaultJobs)
+        data: data ?? Self.bundledData(), output: output, jobs: jobs ?? Count.defaultJobs)
       let result = try TailscanAnalysis.Demo.run(
         request, progress: Diagnostics.progress(quiet: quiet),
         warn: { Diagnostics.warn($0) })
