@@ -66,8 +66,8 @@ struct StatisticsKnownAnswerTests {
     let decades = Statistics.bin([key], mode: .decades(minimumSize: 1))
     #expect(decades.edges == [100, 1000])
     #expect(decades.bins.count == 1 && decades.bins[0].accuracy == 0.75)
-    // One kept bin is both the first and the last: Δ = 0.
-    #expect(decades.delta == 0)
+    // One kept bin: no gap to measure, Δ undefined (not 0, which a bootstrap would count).
+    #expect(decades.delta == nil)
     #expect(Statistics.bin([key], mode: .decades(minimumSize: 5)).delta == nil)
   }
 

@@ -89,7 +89,8 @@ public struct Binned: Sendable, Equatable, Codable {
   /// ten bounding the bins. Empty for no keys.
   public var edges: [Double]
   /// The last kept bin's accuracy less the first kept bin's (Razeghi's Δ: bin n − bin 1);
-  /// nil when either is empty (numpy gives NaN) or nothing is kept. A single kept bin gives 0.
+  /// nil when either is empty (numpy gives NaN), or with decades when fewer than two bins are
+  /// kept.
   public var delta: Double?
   /// Keys with frequency 0 that decades skipped (always 0 for quantiles, which bin them).
   public var zeroFrequencyKeys: Int
@@ -149,9 +150,13 @@ extension Statistics {
           wilsonUpper: interval?.upper, midpoint: midpoint(lower: lower, upper: upper),
           kept: kept))
     }
+    // Decades: Δ needs two kept bins; with one there is no gap to measure, and Δ is undefined
+    // (not 0, which a bootstrap would count as a replicate). Quantiles: bin n − bin 1 as in
+    // Razeghi et al.'s code (0 with one quantile bin).
     let keptBins = bins.filter(\.kept)
     var delta: Double? = nil
-    if let last = keptBins.last?.accuracy, let first = keptBins.first?.accuracy {
+    let enough: Bool = if case .decades = mode { keptBins.count >= 2 } else { true }
+    if enough, let last = keptBins.last?.accuracy, let first = keptBins.first?.accuracy {
       delta = last - first
     }
     return Binned(

@@ -262,7 +262,7 @@ extension SortedKeys {
       return last.accuracySum / Double(last.keys) - first.accuracySum / Double(first.keys)
     case .decades(let minimumSize):
       let kept = bins.filter { $0.instances > 0 && $0.instances >= minimumSize }
-      guard let first = kept.first, let last = kept.last else { return nil }
+      guard kept.count >= 2, let first = kept.first, let last = kept.last else { return nil }
       return Double(last.correct) / Double(last.instances)
         - Double(first.correct) / Double(first.instances)
     }
