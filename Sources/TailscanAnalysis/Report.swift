@@ -267,8 +267,19 @@ struct CSVWriter: ~Copyable {
   /// Appends `text` as a CSV field, quoted if it holds a comma, a quote or a line break.
   static func append(_ text: String, to buffer: inout [UInt8]) {
     let utf8 = text.utf8
-    // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
-    if utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+    // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n". A
+    // scan of the contiguous bytes (a Span) is several times faster than the generic
+    // `contains(where:)` over the view, and keys.csv writes a million questions.
+    var special = false
+    let bytes = utf8.span
+    for i in bytes.indices {
+      let byte = bytes[i]
+      if byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D {
+        special = true
+        break
+      }
+    }
+    if special {
       buffer.append(0x22)
       for byte in utf8 {
         if byte == 0x22 { buffer.append(0x22) }
