@@ -56,3 +56,12 @@ public func lines(of bytes: [UInt8]) -> [[UInt8]] {
     Array(line.last == 0x0D ? line.dropLast() : line)
   }
 }
+
+/// Whether `FUZZ_VERBOSE=1`: harnesses then print the errors their inputs throw (to check that
+/// seeds get past the first checks when running the binary on a few files).
+public let verbose = ProcessInfo.processInfo.environment["FUZZ_VERBOSE"] == "1"
+
+/// Prints `error` when `verbose`.
+public func note(_ error: any Error) {
+  if verbose { print("threw: \(error)") }
+}

@@ -14,7 +14,11 @@ func fuzzOne(_ bytes: [UInt8]) {
   let size = bytes.count
   let (manifest, tables) = TablePacking.split(bytes)
   let directory = "\(scratchDirectory)/table"
-  for order in 1...8 { removeScratchFile("table/order-\(order).tsc") }
+  // Files of the previous input that this one does not overwrite.
+  for order in stride(from: unsafe writtenTables, to: tables.count, by: -1) {
+    removeScratchFile("table/order-\(order).tsc")
+  }
+  unsafe writtenTables = min(tables.count, 8)
   for (i, var table) in tables.prefix(8).enumerated() {
     if size % 16 != 1 { TablePacking.fixChecksum(&table) }
     _ = writeScratchFile("table/order-\(i + 1).tsc", table)
@@ -24,8 +28,13 @@ func fuzzOne(_ bytes: [UInt8]) {
   do {
     let table = try CountTable(directory: directory)
     query(table)
-  } catch {}
+  } catch {
+    note(error)
+  }
 }
+
+/// How many table files the previous input wrote.
+nonisolated(unsafe) private var writtenTables = 0
 
 /// Everything a query can do, with arguments drawn from the table itself.
 func query(_ table: CountTable) {

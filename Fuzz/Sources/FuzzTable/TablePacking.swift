@@ -43,7 +43,9 @@ enum TablePacking {
       {"format":"tailscan-counts","formatVersion":1,"toolVersion":"fuzz","createdAt":"",\
       "settings":{"tokenizer":"words","lowercase":false,"orders":[],"textField":"text",\
       "skipBadLines":false,"hashAlgorithm":"xxh64","hashSeed":0},\
-      "totals":{},"tables":[\(tables.joined(separator: ","))],"inputs":[],"skipped":[],\
+      "totals":{"files":0,"bytes":0,"uncompressedBytes":0,"lines":0,"documents":0,\
+      "tokens":0,"skippedLines":0,"blankLines":0,"emptyFiles":0,"replacedSurrogates":0},\
+      "tables":[\(tables.joined(separator: ","))],"inputs":[],"skipped":[],\
       "warnings":[]}
       """
     return Array(text.utf8)
