@@ -152,7 +152,7 @@ struct CountTableTests {
     _ = dir
   }
 
-  /// Found by `Scripts/fuzz table`: a manifest listing a table of order 0 (or below) trapped
+  /// Found with the table fuzz target (`Scripts/fuzz table`): a manifest listing a table of order 0 (or below) trapped
   /// with "Range requires lowerBound <= upperBound" instead of being refused.
   @Test(arguments: [[0], [-2], [0, 1]])
   func manifestOrdersBelowOneAreRefused(orders: [Int]) throws {
