@@ -3,7 +3,14 @@ import PackageDescription
 
 let package = Package(
   name: "tailscan",
-  products: [.executable(name: "tailscan", targets: ["tailscan"])],
+  products: [
+    .executable(name: "tailscan", targets: ["tailscan"]),
+    // For the nested Fuzz/ package only (its targets reach the parsers through this); not an
+    // API promise.
+    .library(
+      name: "TailscanFuzzSupport",
+      targets: ["TailscanIO", "TailscanStore", "TailscanCount", "TailscanAnalysis"]),
+  ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
   ],

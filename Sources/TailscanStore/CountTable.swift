@@ -38,7 +38,9 @@ public final class CountTable: @unchecked Sendable {
     guard let maxOrder = orders.max() else {
       throw StoreError.familyNotCounted(path: directory, family: family)
     }
-    guard maxOrder <= CountTableFormat.maxOrder, orders.sorted() == Array(1...maxOrder) else {
+    guard maxOrder >= 1, maxOrder <= CountTableFormat.maxOrder,
+      orders.sorted() == Array(1...maxOrder)
+    else {
       throw StoreError.badManifest(path: directory, detail: "tables of orders \(orders)")
     }
     for order in 1...maxOrder {

@@ -12,10 +12,13 @@ struct ClusterScriptTests {
   static let scripts = URL(fileURLWithPath: Fixtures.root).deletingLastPathComponent()
     .appendingPathComponent("Scripts").path
 
-  /// Runs `Scripts/<name>` and returns its exit status and combined output.
-  static func runScript(_ name: String) throws -> (status: Int32, output: String) {
+  /// Runs `Scripts/<name> <arguments>` and returns its exit status and combined output.
+  static func runScript(_ name: String, arguments: [String] = []) throws
+    -> (status: Int32, output: String)
+  {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "\(scripts)/\(name)")
+    process.arguments = arguments
     var environment = ProcessInfo.processInfo.environment
     environment["TAILSCAN"] = CLITests.binary
     process.environment = environment

@@ -152,6 +152,24 @@ struct CountTableTests {
     _ = dir
   }
 
+  /// Found with the table fuzz target (`Scripts/fuzz table`): a manifest listing a table of order 0 (or below) trapped
+  /// with "Range requires lowerBound <= upperBound" instead of being refused.
+  @Test(arguments: [[0], [-2], [0, 1]])
+  func manifestOrdersBelowOneAreRefused(orders: [Int]) throws {
+    let (dir, path) = try Self.damaged { _ in }
+    let url = URL(fileURLWithPath: "\(path)/manifest.json")
+    var manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: url))
+    manifest.tables = orders.map {
+      TableSummary(
+        family: .ngrams, order: $0, file: "order-\($0).tsc", distinct: 0, occurrences: 0, bytes: 0)
+    }
+    try manifest.encoded().write(to: url)
+    #expect(throws: StoreError.badManifest(path: path, detail: "tables of orders \(orders)")) {
+      try CountTable(directory: path)
+    }
+    _ = dir
+  }
+
   @Test func missingFilesAreNamed() throws {
     let (dir, path) = try Self.damaged { _ in }
     try FileManager.default.removeItem(atPath: "\(path)/order-2.tsc")
