@@ -52,9 +52,7 @@ public enum Demo {
     let arithmetic = entries.filter { $0.hasPrefix("answers-arithmetic.jsonl") }.sorted()
       .map { "\(data)/\($0)" }
     let qa = entries.filter { $0.hasPrefix("answers-qa.jsonl") }.sorted().map { "\(data)/\($0)" }
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: corpus, isDirectory: &isDirectory),
-      isDirectory.boolValue, !arithmetic.isEmpty, !qa.isEmpty
+    guard (try? Syscalls.status(corpus))??.isDirectory == true, !arithmetic.isEmpty, !qa.isEmpty
     else {
       throw AnalysisError.demoData(path: data)
     }

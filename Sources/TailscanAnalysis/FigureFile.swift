@@ -24,11 +24,7 @@ public enum FigureFile {
         "'\(path)': write .svg, .pdf or .png (the extension chooses the format)")
     }
     let directory = (path as NSString).deletingLastPathComponent
-    var isDirectory: ObjCBool = false
-    if !directory.isEmpty,
-      !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory)
-        || !isDirectory.boolValue
-    {
+    if !directory.isEmpty, (try? Syscalls.status(directory))??.isDirectory != true {
       throw AnalysisError.badFigureOption(
         "'\(path)': the directory '\(directory)' does not exist; create it first")
     }

@@ -31,10 +31,7 @@ public enum Report {
   /// Reads a report back: `path` is its `summary.json` or its directory. The keys come from
   /// `keys.csv` beside it when it is there (a summary alone has the bins but not the keys).
   public static func read(_ path: String) throws -> CorrelateSummary {
-    var isDirectory: ObjCBool = false
-    let file =
-      FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-        && isDirectory.boolValue ? "\(path)/summary.json" : path
+    let file = (try? Syscalls.status(path))??.isDirectory == true ? "\(path)/summary.json" : path
     guard let data = FileManager.default.contents(atPath: file) else {
       throw AnalysisError.unreadable(path: file)
     }
