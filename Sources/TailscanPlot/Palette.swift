@@ -66,7 +66,8 @@ public enum Marker: String, Sendable, CaseIterable {
 /// Model sizes read from model names (`bloom-560m`, `GPT-J-6B`, `1.1B`, `Llama-2-7b-hf`), for
 /// ordering legends by size.
 public enum ModelSize {
-  /// The number of parameters a name states: the last number followed by K, M, B or T that
+  /// The number of parameters a name states: the last number followed by M, B or T (not K:
+  /// `4k` in `Phi-3-mini-4k-instruct` is a context length) that
   /// stands apart from letters (`bloom-560m` → 5.6e8; `7b` in `llama-2-7b-hf` → 7e9); nil if
   /// none.
   public static func parameters(_ name: String) -> Double? {
@@ -108,7 +109,6 @@ public enum ModelSize {
   private static func isLetter(_ s: Unicode.Scalar) -> Bool { s.properties.isAlphabetic }
   private static func multiplier(_ s: Unicode.Scalar) -> Double? {
     switch s {
-    case "k", "K": return 1e3
     case "m", "M": return 1e6
     case "b", "B": return 1e9
     case "t", "T": return 1e12

@@ -22,7 +22,7 @@ import Testing
     let cases: [(String, Double?)] = [
       ("bloom-560m", 5.6e8), ("GPT-J-6B", 6e9), ("1.1B", 1.1e9), ("176B", 1.76e11),
       ("Llama-2-7b-hf", 7e9), ("bloom-7b1", 7e9), ("pythia-160m-deduped", 1.6e8),
-      ("gpt2", nil), ("gpt-neo", nil), ("t5-base", nil), ("model-v2b", nil), ("3billion", nil),
+      ("Phi-3-mini-4k-instruct", nil), ("gpt2", nil), ("gpt-neo", nil), ("t5-base", nil), ("model-v2b", nil), ("3billion", nil),
     ]
     for (name, size) in cases { #expect(ModelSize.parameters(name) == size, "\(name)") }
     #expect(
