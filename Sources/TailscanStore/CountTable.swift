@@ -23,6 +23,8 @@ public final class CountTable: @unchecked Sendable {
   public let manifest: Manifest
   private let files: [MappedFile]
   private let headers: [CountTableFormat.Header]
+  /// Each order's block checks: a lookup checks the blocks it reads (once each).
+  fileprivate let checks: [BlockChecks]
 
   /// The family of tables opened.
   public let family: TableFamily
@@ -55,7 +57,23 @@ public final class CountTable: @unchecked Sendable {
     }
     self.files = files
     self.headers = headers
+    checks = zip(files, headers).map { BlockChecks(file: $0, header: $1) }
   }
+
+  /// Checks every block of every order's table; throws `StoreError.corrupt` naming the file.
+  /// Returns the number of blocks checked (0 for version 1 tables, which have no checksums).
+  @discardableResult
+  public func verifyAll() throws -> Int {
+    var blocks = 0
+    for check in checks {
+      try check.checkAll()
+      blocks += check.blocks
+    }
+    return blocks
+  }
+
+  /// Whether the tables carry block checksums (version 2).
+  public var isChecksummed: Bool { headers.allSatisfy(\.checksummed) }
 
   /// The highest order stored.
   public var maxOrder: Int { headers.count }
@@ -80,6 +98,7 @@ public final class CountTable: @unchecked Sendable {
     }
     var i = Int(truncatingIfNeeded: hash) & mask
     for _ in 0..<Int(header.indexCount) {
+      try checks[0].check(Int(header.indexOffset) + i * 8, 8)
       let slot = UInt64(littleEndian: unsafe base.loadUnaligned(
         fromByteOffset: Int(header.indexOffset) + i * 8, as: UInt64.self))
       if slot == 0 { return nil }
@@ -97,20 +116,23 @@ public final class CountTable: @unchecked Sendable {
     guard UInt64(id) < header.entryCount else { throw corrupt(1, "token id out of range") }
     let base = unsafe files[0].base!
     let entry = Int(header.entriesOffset) + Int(id) * CountTableFormat.vocabularyStride
+    try checks[0].check(entry, CountTableFormat.vocabularyStride)
     let offset = UInt64(littleEndian: unsafe base.loadUnaligned(fromByteOffset: entry, as: UInt64.self))
     let length = UInt64(UInt32(littleEndian: unsafe base.loadUnaligned(fromByteOffset: entry + 8, as: UInt32.self)))
     guard offset <= header.stringsLength, length <= header.stringsLength - offset else {
       throw corrupt(1, "token \(id) points outside the strings")
     }
+    try checks[0].check(Int(header.stringsOffset + offset), Int(length))
     let start = unsafe base + Int(header.stringsOffset + offset)
     return unsafe Array(UnsafeRawBufferPointer(start: start, count: Int(length)))
   }
 
   /// The counts of token `id`.
-  private func vocabularyCounts(_ id: UInt32) -> NGramCounts {
+  private func vocabularyCounts(_ id: UInt32) throws -> NGramCounts {
     let header = headers[0]
     let base = unsafe files[0].base!
     let entry = Int(header.entriesOffset) + Int(id) * CountTableFormat.vocabularyStride
+    try checks[0].check(entry, CountTableFormat.vocabularyStride)
     return NGramCounts(
       count: UInt64(littleEndian: unsafe base.loadUnaligned(fromByteOffset: entry + 16, as: UInt64.self)),
       documents: UInt64(littleEndian: unsafe base.loadUnaligned(fromByteOffset: entry + 24, as: UInt64.self)))
@@ -138,7 +160,7 @@ public final class CountTable: @unchecked Sendable {
       throw StoreError.orderNotCounted(order: order, counted: 1...maxOrder)
     }
     guard ids.allSatisfy({ UInt64($0) < headers[0].entryCount }) else { return .zero }
-    if order == 1 { return vocabularyCounts(ids[0]) }
+    if order == 1 { return try vocabularyCounts(ids[0]) }
     let header = headers[order - 1]
     let base = unsafe files[order - 1].base!
     let words = CountTableFormat.keyWords(order: order)
@@ -151,12 +173,14 @@ public final class CountTable: @unchecked Sendable {
     // The entries whose first token is ids[0], then a binary search by key.
     let firstID = Int(ids[0])
     guard UInt64(firstID) + 1 < header.indexCount else { return .zero }
-    func indexValue(_ t: Int) -> UInt64 {
-      UInt64(littleEndian: unsafe base.loadUnaligned(
+    let check = checks[order - 1]
+    func indexValue(_ t: Int) throws -> UInt64 {
+      try check.check(Int(header.indexOffset) + t * 8, 8)
+      return UInt64(littleEndian: unsafe base.loadUnaligned(
         fromByteOffset: Int(header.indexOffset) + t * 8, as: UInt64.self))
     }
-    var low = indexValue(firstID)
-    var high = indexValue(firstID + 1)
+    var low = try indexValue(firstID)
+    var high = try indexValue(firstID + 1)
     guard low <= high, high <= header.entryCount else {
       throw corrupt(order, "index offsets out of range")
     }
@@ -164,6 +188,7 @@ public final class CountTable: @unchecked Sendable {
     while low < high {
       let mid = low + (high - low) / 2
       let entry = Int(header.entriesOffset) + Int(mid) * stride
+      try check.check(entry, stride)
       var comparison = 0  // -1: entry < key, 1: entry > key
       for w in 0..<words where comparison == 0 {
         let stored = UInt64(littleEndian: unsafe base.loadUnaligned(fromByteOffset: entry + 8 * w, as: UInt64.self))
@@ -181,13 +206,14 @@ public final class CountTable: @unchecked Sendable {
   }
 
   /// The token ids and counts of entry `index` of `order` (entries are in sorted order).
-  public func entry(order: Int, index: Int) -> (ids: [UInt32], counts: NGramCounts) {
+  public func entry(order: Int, index: Int) throws -> (ids: [UInt32], counts: NGramCounts) {
     precondition(order >= 1 && order <= maxOrder && index >= 0 && index < distinct(order: order))
-    if order == 1 { return ([UInt32(index)], vocabularyCounts(UInt32(index))) }
+    if order == 1 { return ([UInt32(index)], try vocabularyCounts(UInt32(index))) }
     let header = headers[order - 1]
     let base = unsafe files[order - 1].base!
     let words = CountTableFormat.keyWords(order: order)
     let entry = Int(header.entriesOffset) + index * Int(header.stride)
+    try checks[order - 1].check(entry, Int(header.stride))
     var ids: [UInt32] = []
     for w in 0..<words {
       let word = UInt64(littleEndian: unsafe base.loadUnaligned(fromByteOffset: entry + 8 * w, as: UInt64.self))
@@ -201,8 +227,9 @@ public final class CountTable: @unchecked Sendable {
   }
 
   /// Calls `body` with the count of every entry of `order`, in stored order.
-  public func forEachCount(order: Int, _ body: (Int, UInt64) -> Void) {
+  public func forEachCount(order: Int, _ body: (Int, UInt64) -> Void) throws {
     let header = headers[order - 1]
+    try checks[order - 1].check(Int(header.entriesOffset), Int(header.entriesLength))
     let base = unsafe files[order - 1].base!
     let countOffset = order == 1 ? 16 : 8 * CountTableFormat.keyWords(order: order)
     let stride = Int(header.stride)
@@ -224,7 +251,7 @@ public final class CountTable: @unchecked Sendable {
       a.count != b.count ? a.count < b.count : a.index > b.index
     }
     var best = MinHeap<Item>([], less: less)
-    forEachCount(order: order) { index, count in
+    try forEachCount(order: order) { index, count in
       let item = (count: count, index: index)
       if best.count < k {
         best.push(item)
@@ -234,7 +261,7 @@ public final class CountTable: @unchecked Sendable {
     }
     let heap = best.items
     return try heap.sorted { less($1, $0) }.map { item in
-      let (ids, counts) = entry(order: order, index: item.index)
+      let (ids, counts) = try entry(order: order, index: item.index)
       return (try ids.map { try tokenBytes($0) }, counts)
     }
   }
@@ -248,5 +275,44 @@ extension MappedFile {
     } catch IOError.notFound {
       throw StoreError.corrupt(path: path, detail: "the file is missing")
     }
+  }
+}
+
+/// `tailscan verify`: every table of a directory checked, header and every block.
+public enum TableVerifier {
+  /// One table file and what was checked.
+  public struct Checked: Sendable {
+    public var file: String
+    /// Blocks whose checksum was compared (0: a version 1 table, which has none).
+    public var blocks: Int
+  }
+
+  /// Checks every table file the manifest of `directory` lists; throws `StoreError.corrupt`
+  /// (naming the file) at the first damage.
+  public static func verify(directory: String) throws -> [Checked] {
+    let manifest = try Manifest.read(directory: directory)
+    var checked: [Checked] = []
+    var families: [TableFamily] = []
+    for table in manifest.tables where !families.contains(table.family ?? .ngrams) {
+      families.append(table.family ?? .ngrams)
+    }
+    for family in families {
+      let table = try CountTable(directory: directory, family: family)
+      for order in 1...table.maxOrder {
+        checked.append(
+          Checked(
+            file: CountTableFormat.fileName(family: family, order: order),
+            blocks: try table.verify(order: order)))
+      }
+    }
+    return checked
+  }
+}
+
+extension CountTable {
+  /// Checks every block of `order`'s table; returns how many (0 without checksums).
+  public func verify(order: Int) throws -> Int {
+    try checks[order - 1].checkAll()
+    return checks[order - 1].blocks
   }
 }

@@ -1,11 +1,14 @@
-/// The on-disk layout of a count table file (`order-N.tsc`), version 1. All integers are
+internal import Synchronization
+internal import TailscanIO
+
+/// The on-disk layout of a count table file (`order-N.tsc`), version 2. All integers are
 /// little-endian. See `Documentation.docc/CountTableFormat.md` (and the README) for the full
 /// specification.
 ///
 /// ```
 /// offset size field
 ///      0    8 magic "TSCOUNT\0"
-///      8    4 format version (1)
+///      8    4 format version (2; version 1 files, which have no block checksums, are read too)
 ///     12    4 endianness marker 0x01020304 (reads back as 0x04030201 on the wrong byte order)
 ///     16    4 kind: 1 = vocabulary (order 1, with token bytes), 2 = n-grams over token ids
 ///     20    4 order N
@@ -19,9 +22,15 @@
 ///     72    8 strings offset      80  8 strings length   (vocabulary only; else 0)
 ///     88    8 index offset        96  8 index length
 ///    104    8 total occurrences (sum of counts)
-///    112    8 XXH64 of bytes 0..<112 with seed 0
-///    120    8 reserved (0)
+///    112    8 XXH64 of bytes 0..<112, with the block-checksum offset (bytes 120..<128) as seed
+///    120    8 block-checksum offset C (version 1: 0, and the seed is 0)
 /// ```
+///
+/// Block checksums (version 2): the bytes after the header, [128, C), in blocks of 4,096 bytes
+/// (the last may be shorter), each with its XXH64 (seed 0) as a u64 in a section at C; the file
+/// ends there, so its size is C + 8 · blocks. A byte changed anywhere is found: in the header by
+/// its checksum (which covers C too), elsewhere by its block's, and a changed checksum fails
+/// its block. A reader checks a block the first time it reads from it.
 ///
 /// Vocabulary entries (32 bytes), sorted by token bytes, so a token's id is its rank:
 /// string offset u64, length u32, reserved u32, count u64, documents u64. The strings section
@@ -46,7 +55,9 @@ public enum TableFamily: String, Codable, Sendable, CaseIterable {
 
 public enum CountTableFormat {
   static let magic: UInt64 = 0x0054_4E55_4F43_5354  // "TSCOUNT\0" read as a little-endian UInt64
-  static let version: UInt32 = 1
+  static let version: UInt32 = 2
+  /// Block checksums cover this many bytes each.
+  static let blockSize = 4096
   static let endianMarker: UInt32 = 0x0102_0304
   static let headerSize = 128
   static let kindVocabulary: UInt32 = 1
@@ -92,8 +103,13 @@ public enum CountTableFormat {
     var indexOffset: UInt64
     var indexLength: UInt64
     var occurrences: UInt64
+    /// Where the data ends: the block checksums' offset (version 2), or the file's size.
+    var dataEnd: Int = 0
+    /// Whether the file has block checksums (version 2).
+    var checksummed = false
 
-    func encoded() -> [UInt8] {
+    /// The header bytes; `checksums` is the block-checksum offset (0 until the file is sealed).
+    func encoded(checksums: UInt64 = 0) -> [UInt8] {
       var bytes: [UInt8] = []
       bytes.reserveCapacity(headerSize)
       func put<T: FixedWidthInteger>(_ v: T) {
@@ -110,8 +126,8 @@ public enum CountTableFormat {
         seed, entryCount, indexCount, entriesOffset, entriesLength, stringsOffset, stringsLength,
         indexOffset, indexLength, occurrences,
       ] { put(v) }
-      put(XXH64.hash(bytes, seed: 0))
-      put(UInt64(0))
+      put(XXH64.hash(bytes, seed: checksums))
+      put(checksums)
       return bytes
     }
 
@@ -129,13 +145,27 @@ public enum CountTableFormat {
         UInt64(littleEndian: unsafe base.loadUnaligned(fromByteOffset: at, as: UInt64.self))
       }
       guard u64(0) == magic else { throw .notATable(path: path) }
-      guard u32(8) == version else {
+      guard u32(8) == version || u32(8) == 1 else {
         throw .unsupportedVersion(path: path, found: u32(8), supported: version)
       }
       guard u32(12) == endianMarker else { throw .wrongEndianness(path: path) }
-      let checksum = unsafe XXH64.hash(base, 112, seed: 0)
+      let checksums = u64(120)
+      let checksum = unsafe XXH64.hash(base, 112, seed: checksums)
       guard u64(112) == checksum else {
         throw .corrupt(path: path, detail: "header checksum mismatch")
+      }
+      // The data ends where the block checksums begin, and the file where they end.
+      var dataEnd = size
+      if u32(8) == 1 {
+        guard checksums == 0 else { throw .corrupt(path: path, detail: "bad version 1 header") }
+      } else {
+        guard checksums >= UInt64(headerSize), checksums <= UInt64(size),
+          UInt64(size) - checksums == 8 * UInt64(blockCount(dataEnd: Int(checksums)))
+        else {
+          throw .corrupt(
+            path: path, detail: "its block checksums do not match its size (\(size) bytes)")
+        }
+        dataEnd = Int(checksums)
       }
       guard u32(24) == hashXXH64 else {
         throw .corrupt(path: path, detail: "unknown hash algorithm \(u32(24))")
@@ -144,8 +174,9 @@ public enum CountTableFormat {
         kind: u32(16), order: u32(20), stride: u32(28), seed: u64(32), entryCount: u64(40),
         indexCount: u64(48), entriesOffset: u64(56), entriesLength: u64(64),
         stringsOffset: u64(72), stringsLength: u64(80), indexOffset: u64(88),
-        indexLength: u64(96), occurrences: u64(104))
-      try header.validate(size: size, path: path)
+        indexLength: u64(96), occurrences: u64(104), dataEnd: dataEnd,
+        checksummed: u32(8) == version)
+      try header.validate(size: dataEnd, path: path)
       return header
     }
 
@@ -173,4 +204,96 @@ public enum CountTableFormat {
       }
     }
   }
+
+  /// The blocks of data ending at `dataEnd`.
+  static func blockCount(dataEnd: Int) -> Int {
+    (dataEnd - headerSize + blockSize - 1) / blockSize
+  }
+
+  /// Adds block checksums to the finished table file at `path` (written with an unsealed
+  /// header), and returns its size.
+  package static func seal(_ path: String) throws -> Int {
+    let dataEnd: Int
+    var sums: [UInt64] = []
+    var header: [UInt8] = []
+    do {
+      let file = try MappedFile(path: path)
+      guard let base = unsafe file.base, file.size >= headerSize else {
+        throw StoreError.corrupt(path: path, detail: "shorter than its header")
+      }
+      dataEnd = file.size
+      let blocks = blockCount(dataEnd: dataEnd)
+      sums.reserveCapacity(blocks)
+      for b in 0..<blocks {
+        let start = headerSize + b * blockSize
+        sums.append(unsafe XXH64.hash(base + start, min(blockSize, dataEnd - start), seed: 0))
+      }
+      header = unsafe Array(UnsafeRawBufferPointer(start: base, count: 112))
+    }
+    // The header again, with the offset: bytes 0..<112 are unchanged, so re-hash them.
+    var bytes = header
+    let offset = UInt64(dataEnd)
+    unsafe withUnsafeBytes(of: XXH64.hash(header, seed: offset).littleEndian) {
+      unsafe bytes.append(contentsOf: $0)
+    }
+    unsafe withUnsafeBytes(of: offset.littleEndian) { unsafe bytes.append(contentsOf: $0) }
+    var writer = try FileWriter(appendingTo: path)
+    try writer.write(words: sums)
+    try writer.overwrite(bytes: bytes, at: 0)
+    let size = writer.offset
+    try writer.close()
+    return size
+  }
+}
+
+/// Checks the blocks of one mapped table as they are read: each block's XXH64 once, then it is
+/// remembered as good. Version 1 tables (no checksums) pass unchecked.
+@safe
+final class BlockChecks: @unchecked Sendable {
+  // @unchecked Sendable: the mapping is read-only; `verified` is guarded by its mutex.
+  private let base: UnsafeRawPointer?
+  private let path: String
+  private let dataEnd: Int
+  private let enabled: Bool
+  private let verified: Mutex<[UInt64]>
+
+  init(file: MappedFile, header: CountTableFormat.Header) {
+    unsafe base = file.base
+    path = file.path
+    dataEnd = header.dataEnd
+    enabled = header.checksummed
+    let blocks = header.checksummed ? CountTableFormat.blockCount(dataEnd: header.dataEnd) : 0
+    verified = Mutex([UInt64](repeating: 0, count: (blocks + 63) / 64))
+  }
+
+  /// Checks the blocks holding bytes [offset, offset + length).
+  func check(_ offset: Int, _ length: Int) throws(StoreError) {
+    guard enabled, length > 0, let base = unsafe base else { return }
+    let first = max(offset - CountTableFormat.headerSize, 0) / CountTableFormat.blockSize
+    let last = (min(offset + length, dataEnd) - 1 - CountTableFormat.headerSize)
+      / CountTableFormat.blockSize
+    guard first <= last else { return }
+    for b in first...last {
+      if verified.withLock({ $0[b >> 6] & (1 << UInt64(b & 63)) != 0 }) { continue }
+      let start = CountTableFormat.headerSize + b * CountTableFormat.blockSize
+      let count = min(CountTableFormat.blockSize, dataEnd - start)
+      let stored = UInt64(
+        littleEndian: unsafe base.loadUnaligned(fromByteOffset: dataEnd + 8 * b, as: UInt64.self))
+      guard unsafe XXH64.hash(base + start, count, seed: 0) == stored else {
+        throw .corrupt(
+          path: path,
+          detail: "block \(b) (bytes \(start)..<\(start + count)) fails its checksum: the file "
+            + "was damaged after it was written")
+      }
+      verified.withLock { $0[b >> 6] |= 1 << UInt64(b & 63) }
+    }
+  }
+
+  /// Checks every block.
+  func checkAll() throws(StoreError) {
+    try check(CountTableFormat.headerSize, dataEnd - CountTableFormat.headerSize)
+  }
+
+  /// The number of blocks (0 without checksums).
+  var blocks: Int { enabled ? CountTableFormat.blockCount(dataEnd: dataEnd) : 0 }
 }

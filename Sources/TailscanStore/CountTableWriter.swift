@@ -88,8 +88,8 @@ package enum CountTableWriter {
     try writer.write(bytes: strings)
     try writer.pad(to: 8)
     try writer.write(words: index)
-    let bytes = writer.offset
     try writer.close()
+    let bytes = try CountTableFormat.seal(path)
     return TableSummary(
       family: family, order: 1, file: name, distinct: n, occurrences: occurrences, bytes: bytes)
   }

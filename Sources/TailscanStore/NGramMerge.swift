@@ -126,8 +126,8 @@ enum NGramTableParts {
       stringsLength: 0, indexOffset: UInt64(entriesOffset + n * stride),
       indexLength: UInt64((vocabularySize + 1) * 8), occurrences: occurrences)
     try writer.overwrite(bytes: header.encoded(), at: 0)
-    let bytes = writer.offset
     try writer.close()
+    let bytes = try CountTableFormat.seal(path)
     return TableSummary(
       family: family, order: order, file: name, distinct: n, occurrences: occurrences,
       bytes: bytes)

@@ -371,6 +371,8 @@ struct TableFile: Sendable {
   init(path: String) throws {
     file = try MappedFile.table(path)
     header = try unsafe CountTableFormat.Header.decode(file.base, size: file.size, path: path)
+    // A merge reads every byte: check them all first, so no damaged count is merged in.
+    try BlockChecks(file: file, header: header).checkAll()
   }
 
   /// Vocabulary entry `e`'s token bytes (valid while the file is open).

@@ -25,6 +25,6 @@ struct Tailscan: AsyncParsableCommand {
     version: TailscanVersion.current,
     subcommands: [
       Count.self, Merge.self, Query.self, Stats.self, Entities.self, Docs.self, Correlate.self,
-      Plot.self, Demo.self,
+      Plot.self, Demo.self, Verify.self,
     ])
 }

@@ -59,7 +59,7 @@ struct CountTableTests {
       // Every stored entry is a real n-gram with the right counts, and entries are sorted.
       var previous: [[UInt8]]? = nil
       for index in 0..<table.distinct(order: order) {
-        let (ids, counts) = table.entry(order: order, index: index)
+        let (ids, counts) = try table.entry(order: order, index: index)
         let tokens = try ids.map { try table.tokenBytes($0) }
         let gram = tokens.map { String(decoding: $0, as: UTF8.self) }
         #expect(expected[gram] == counts)
@@ -117,7 +117,7 @@ struct CountTableTests {
 
   @Test func newerVersionIsRefused() throws {
     let (dir, path) = try Self.damaged({ $0[8] = 9 }, file: "order-2.tsc")
-    #expect(throws: StoreError.unsupportedVersion(path: "\(path)/order-2.tsc", found: 9, supported: 1)) {
+    #expect(throws: StoreError.unsupportedVersion(path: "\(path)/order-2.tsc", found: 9, supported: 2)) {
       try CountTable(directory: path)
     }
     _ = dir

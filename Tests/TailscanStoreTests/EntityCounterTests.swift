@@ -158,7 +158,7 @@ struct EntityCounterTests {
     }
     var pairs: [[String]: Tally] = [:]
     for index in 0..<table.distinct(order: 2) {
-      let (pair, counts) = table.entry(order: 2, index: index)
+      let (pair, counts) = try table.entry(order: 2, index: index)
       let key = try pair.map { String(decoding: try table.tokenBytes($0), as: UTF8.self) }
       pairs[key] = Tally(count: counts.count, documents: counts.documents)
     }

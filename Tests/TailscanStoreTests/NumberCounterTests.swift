@@ -41,7 +41,7 @@ struct NumberCounterTests {
     var result: [[String]: Tally] = [:]
     for order in 1...table.maxOrder {
       for index in 0..<table.distinct(order: order) {
-        let (ids, counts) = table.entry(order: order, index: index)
+        let (ids, counts) = try table.entry(order: order, index: index)
         let key = try ids.map { String(decoding: try table.tokenBytes($0), as: UTF8.self) }
         #expect(result[key] == nil, "\(key) stored twice")
         result[key] = Tally(count: counts.count, documents: counts.documents)

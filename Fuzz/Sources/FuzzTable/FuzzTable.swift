@@ -45,7 +45,7 @@ func query(_ table: CountTable) {
     for (tokens, _) in top { _ = try? table.counts(of: tokens) }
     let distinct = table.distinct(order: order)
     for index in Set([0, distinct / 2, distinct - 1]) where index >= 0 && index < distinct {
-      let (ids, _) = table.entry(order: order, index: index)
+      guard let (ids, _) = try? table.entry(order: order, index: index) else { continue }
       _ = try? table.counts(ofIDs: ids)
       _ = try? table.counts(ofIDs: ids.reversed())
     }

@@ -24,11 +24,39 @@ enum TablePacking {
     return (manifest, tables)
   }
 
-  /// Stores the XXH64 of the header's first 112 bytes at offset 112, as the writer does.
+  /// Seals `table` as the writer does (format version 2): block checksums of the bytes after
+  /// the header appended, their offset at 120, and the header's XXH64 (seeded with that offset)
+  /// at 112; so the fuzzer's bytes get past the checksums to the reader behind them. A version 1
+  /// input (byte 8 is 1) keeps version 1 and gets only its header checksum.
   static func fixChecksum(_ table: inout [UInt8]) {
-    guard table.count >= 120 else { return }
-    let checksum = xxh64(table[0..<112], seed: 0)
-    for k in 0..<8 { table[112 + k] = UInt8(truncatingIfNeeded: checksum >> (8 * UInt64(k))) }
+    guard table.count >= 128 else { return }
+    func put(_ value: UInt64, at offset: Int) {
+      for k in 0..<8 { table[offset + k] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(k))) }
+    }
+    var offset: UInt64 = 0
+    if table[8] != 1 {
+      // A sealed table (a seed) keeps only its data: its checksums are made again below.
+      let stored = (0..<8).reduce(0) { $0 | Int(table[120 + $1]) << (8 * $1) }
+      if stored >= 128, stored <= table.count,
+        table.count - stored == 8 * ((stored - 128 + 4095) / 4096)
+      {
+        table.removeLast(table.count - stored)
+      }
+      table[8] = 2
+      table[9] = 0
+      table[10] = 0
+      table[11] = 0
+      let end = table.count
+      offset = UInt64(end)
+      var start = 128
+      while start < end {
+        let sum = xxh64(table[start..<min(start + 4096, end)], seed: 0)
+        for k in 0..<8 { table.append(UInt8(truncatingIfNeeded: sum >> (8 * UInt64(k)))) }
+        start += 4096
+      }
+    }
+    put(offset, at: 120)
+    put(xxh64(table[0..<112], seed: offset), at: 112)
   }
 
   /// A valid manifest for n-gram tables of orders `1...orders` (none when 0).
