@@ -72,8 +72,10 @@ public struct Figure: Sendable {
   /// The standalone SVG file.
   public func svg() -> String { ChartRenderer.svg(chart, size: size, id: name) }
 
-  /// The `<svg>` element, for an HTML page.
-  public func element() -> String { ChartRenderer.element(chart, size: size, id: name) }
+  /// The `<svg>` element, for an HTML page; `id` (default: the name) prefixes its element ids.
+  public func element(id: String? = nil) -> String {
+    ChartRenderer.element(chart, size: size, id: id ?? name)
+  }
 }
 
 /// Figures made from a `correlate` summary (DESIGN §7).

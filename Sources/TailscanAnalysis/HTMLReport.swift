@@ -51,7 +51,7 @@ enum HTMLReport {
           let id = sections.count > 1 ? "s\(n + 1)-\(figure.name)" : figure.name
           let file = section.directory + figure.name + ".svg"
           html += "<figure id=\"\(e(id))\">\n"
-          html += ChartRenderer.element(figure.chart, size: figure.size, id: id)
+          html += figure.element(id: id)
           html += "<figcaption>\(e(figure.heading)) — \(e(figure.style.rawValue)) style, "
             + "<a href=\"\(e(file))\">\(e(file))</a></figcaption>\n"
           html += "</figure>\n"

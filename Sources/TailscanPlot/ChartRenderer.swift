@@ -194,17 +194,17 @@ struct Layout {
       titleLines = FontMetrics.wrap(title, size: R.titleSize, width: full)
       top = R.outer + Double(titleLines.count) * R.titleSize * 1.2 + R.pad + R.tickSize * 0.5
     }
-    var left = leftBase + lineHeight
+    // The y label's room before it is wrapped: one line (the auto legend's fit is judged by it).
+    let estimatedLeft = leftBase + lineHeight
     // The legend: measured first, placed once the plot is known.
     var position = chart.legend
     let entries = chart.series.filter { !$0.name.isEmpty }
     if entries.isEmpty { position = .none }
     var legendSize: (width: Double, height: Double)?
     if position != .none {
-      let inside = LegendLayout.measure(entries, maximumWidth: canvas.width * 0.55, columns: 1)
-      _ = left
+      let inside = LegendLayout.measure(entries, maximumWidth: canvas.width * 0.55)
       if position == .auto {
-        let roomWidth = canvas.width - left - right
+        let roomWidth = canvas.width - estimatedLeft - right
         let roomHeight = (canvas.height - top - bottom) * (chart.panel == nil ? 1 : 0.68)
         position =
           inside.width <= roomWidth * 0.6 && inside.height <= roomHeight * 0.62 ? .auto : .below
@@ -217,8 +217,7 @@ struct Layout {
         bottom += measured.height + R.pad
         legend = measured
       case .right:
-        let measured = LegendLayout.measure(
-          entries, maximumWidth: canvas.width * 0.4, columns: 1)
+        let measured = LegendLayout.measure(entries, maximumWidth: canvas.width * 0.4)
         legendSize = (measured.width, measured.height)
         right = max(right, R.outer + measured.width + R.pad * 2)
         legend = measured
@@ -236,7 +235,7 @@ struct Layout {
       panelLabelLines = FontMetrics.wrap(
         bars.label, size: R.labelSize, width: height - gap - mainHeight)
     }
-    left = leftBase + Double(max(yLabelLines.count, panelLabelLines.count)) * lineHeight
+    let left = leftBase + Double(max(yLabelLines.count, panelLabelLines.count)) * lineHeight
     let area = Rect(left: left, top: top, width: canvas.width - left - right, height: height)
     if chart.panel != nil {
       plot = Rect(left: area.left, top: area.top, width: area.width, height: mainHeight)

@@ -24,7 +24,7 @@ struct LegendLayout {
   static let rowGap = 1.5
 
   /// One column; names wrap to fit `maximumWidth` (box included).
-  static func measure(_ series: [Series], maximumWidth: Double, columns: Int) -> LegendLayout {
+  static func measure(_ series: [Series], maximumWidth: Double) -> LegendLayout {
     var layout = LegendLayout()
     let textWidth = max(maximumWidth - 2 * padding - swatch - gap, size * 4)
     var y = padding

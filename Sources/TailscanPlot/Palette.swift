@@ -44,12 +44,12 @@ public enum Marker: String, Sendable, CaseIterable {
     case .square:
       let s = r * 0.9
       return "M\(n(x - s)) \(n(y - s))h\(n(2 * s))v\(n(2 * s))h\(n(-2 * s))Z"
-    case .triangle:
-      let s = r * 1.15
-      return "M\(n(x)) \(n(y - s))L\(n(x + s)) \(n(y + s * 0.75))L\(n(x - s)) \(n(y + s * 0.75))Z"
-    case .triangleDown:
-      let s = r * 1.15
-      return "M\(n(x)) \(n(y + s))L\(n(x + s)) \(n(y - s * 0.75))L\(n(x - s)) \(n(y - s * 0.75))Z"
+    case .triangle, .triangleDown:
+      // The apex up (triangle) or down: `s` signed by the direction.
+      let s = r * 1.15 * (self == .triangle ? 1 : -1)
+      let side = abs(s)
+      return "M\(n(x)) \(n(y - s))L\(n(x + side)) \(n(y + s * 0.75))L\(n(x - side)) "
+        + "\(n(y + s * 0.75))Z"
     case .diamond:
       let s = r * 1.2
       return "M\(n(x)) \(n(y - s))L\(n(x + s)) \(n(y))L\(n(x)) \(n(y + s))L\(n(x - s)) \(n(y))Z"
