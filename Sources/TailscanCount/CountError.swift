@@ -22,7 +22,8 @@ public enum CountError: Error, Sendable, Equatable {
   /// A line counted as a document is not the same document any more.
   case documentChanged(path: String, line: Int, reason: String)
   /// `--memory` leaves too little for the workers.
-  case memoryBudgetTooSmall(budget: Int, needed: Int, jobs: Int)
+  /// `largest` says what takes most of the memory that is not the counts'.
+  case memoryBudgetTooSmall(budget: Int, needed: Int, jobs: Int, largest: String)
   /// An earlier count into `output` stopped before it finished; its runs are in `work`.
   case interruptedRun(output: String, work: String)
   /// `--resume`, but the count into `output` has finished.
@@ -61,9 +62,9 @@ extension CountError: CustomStringConvertible {
     case .lineNotFound(let path, let line, let lines):
       "'\(path)' has \(lines) lines, but a document was counted at line \(line); the shard has "
         + "changed since it was counted: restore it or recount"
-    case .memoryBudgetTooSmall(let budget, let needed, let jobs):
+    case .memoryBudgetTooSmall(let budget, let needed, let jobs, let largest):
       "'--memory \(budget >> 20)MiB' is too small for \(jobs) job(s): give at least "
-        + "\((needed + (1 << 20) - 1) >> 20)MiB, or fewer '--jobs'"
+        + "\((needed + (1 << 20) - 1) >> 20)MiB (\(largest)), or fewer '--jobs'"
     case .interruptedRun(let output, let work):
       "an earlier count into '\(output)' did not finish; what it counted is kept in '\(work)': "
         + "pass '--resume' to finish it, or '--force' to start over"

@@ -59,6 +59,8 @@ public enum CountPipeline {
         keepDocumentIDs: options.keepDocumentIDs)
       entityPlan = plan
       dictionary = loaded
+      // Loading a large dictionary leaves freed memory behind; the budget counts what is kept.
+      Syscalls.releaseFreeMemory()
     }
     let settings = Manifest.Settings(
       tokenizer: request.tokenizer.name, lowercase: request.tokenizer.lowercases,
@@ -73,7 +75,15 @@ public enum CountPipeline {
     let buffers =
       (request.ngrams ? request.maxOrder - 1 : 0) + (request.numbers != nil ? 2 : 0)
       + (request.entities != nil ? 1 : 0)
-    var budget = try MemoryPlan(budget: request.memoryBudget, jobs: planned, buffers: buffers)
+    // Under a budget: one long document at a time, up to a sixteenth of the budget.
+    let gate = request.memoryBudget.map {
+      LongLineGate(limit: $0 / 16, reason: "--memory \($0 >> 20)MiB")
+    }
+    var budget = try MemoryPlan(
+      budget: request.memoryBudget, jobs: planned, buffers: buffers,
+      fixed: MemoryPlan.fixedBytes(
+        shards: shards.count, jobs: planned,
+        dictionary: (dictionary?.memoryBytes ?? 0) + (entityPlan?.memoryBytes ?? 0), gate: gate))
     if let threshold = request.spillThreshold {
       budget = MemoryPlan(sortBytes: 1 << 16, spillBytes: threshold)
     } else if let memory = request.memoryBudget {
@@ -84,7 +94,8 @@ public enum CountPipeline {
       ).memoryBytes
       if empty * 2 > budget.spillBytes {
         throw CountError.memoryBudgetTooSmall(
-          budget: memory, needed: MemoryPlan.reserve + empty * (2 * planned + 3), jobs: planned)
+          budget: memory, needed: budget.fixedBytes + empty * (2 * planned + 3), jobs: planned,
+          largest: budget.largestFixed)
       }
     }
 
@@ -102,7 +113,7 @@ public enum CountPipeline {
     let bytesTotal = tasks.reduce(0) { $0 + $1.shard.size }
     let context = WorkerContext(
       request: request, settings: settings, entities: entityPlan, tasks: tasks,
-      work: work, memory: budget, shared: shared)
+      work: work, memory: budget, gate: gate, shared: shared)
     for worker in 0..<jobs {
       let thread = Thread {
         do {
@@ -271,6 +282,9 @@ struct EntityPlan: Sendable {
     self.options = options
   }
 
+  /// About how much memory the matcher and pair list hold.
+  var memoryBytes: Int { matcher.memoryBytes + (pairList?.capacity ?? 0) * 8 }
+
   func counter(sortBytes: Int?) throws -> EntityCounter {
     if let sortBytes {
       return try EntityCounter(
@@ -293,32 +307,57 @@ struct MemoryPlan: Sendable {
   /// too (rather than hand their counts over to be merged in memory).
   var isBounded = false
 
+  /// Memory that is not the counts' (see `fixedBytes`), and the largest part of it.
+  private(set) var fixedBytes = 0
+  private(set) var largestFixed = ""
+
   /// The least budget per worker that counting can work in.
   static let minimumPerWorker = 24 << 20
-  /// Memory that is not the workers' (the program itself, readers, threads).
+  /// The program itself, threads and output buffers, at the least.
   static let reserve = 24 << 20
+  /// What each shard costs while it is counted and listed (its inputs, runs and manifest
+  /// entries; 100,000 shards peak at about 2.3 KB each when the manifest is written).
+  static let perShard = 3 << 10
+
+  /// Memory that is not the workers' counts: the program, the entity dictionary and its
+  /// matcher, the shards' bookkeeping, each reader's lines up to `LongLineGate.freeBytes` (the
+  /// line and its text, with the buffer's growth), and the one longer line the gate lets
+  /// through.
+  static func fixedBytes(
+    shards: Int, jobs: Int, dictionary: Int, gate: LongLineGate?
+  ) -> (bytes: Int, largest: String) {
+    let parts = [
+      ("the entity dictionary", dictionary), ("listing \(shards) shards", shards * perShard),
+      ("reading lines", jobs * LongLineGate.freeBytes * 5 / 2 + (gate?.heldBytes ?? 0)),
+    ]
+    let largest = parts.max { $0.1 < $1.1 }!
+    return (reserve + parts.reduce(0) { $0 + $1.1 }, "\(largest.0) takes \(largest.1 >> 20)MiB")
+  }
 
   init(sortBytes: Int?, spillBytes: Int) {
     self.sortBytes = sortBytes
     self.spillBytes = spillBytes
   }
 
-  init(budget: Int?, jobs: Int, buffers: Int) throws {
+  init(budget: Int?, jobs: Int, buffers: Int, fixed: (bytes: Int, largest: String)) throws {
     guard let budget else {
       sortBytes = nil
       spillBytes = .max
       return
     }
+    fixedBytes = fixed.bytes
+    largestFixed = fixed.largest
     // Each worker's counts, plus what one spill needs besides them (sorting and writing take
     // about as much again as the counts; one worker spills at a time).
-    let perWorker = (budget - Self.reserve) / jobs
+    let perWorker = (budget - fixedBytes) / jobs
     guard perWorker >= Self.minimumPerWorker else {
       throw CountError.memoryBudgetTooSmall(
-        budget: budget, needed: Self.reserve + jobs * Self.minimumPerWorker, jobs: jobs)
+        budget: budget, needed: fixedBytes + jobs * Self.minimumPerWorker, jobs: jobs,
+        largest: fixed.largest)
     }
     // All of a worker's sort buffers together take an eighth of its share.
     sortBytes = min(128 << 20, max(1 << 20, perWorker / (8 * max(1, buffers))))
-    spillBytes = (budget - Self.reserve) * 2 / (2 * jobs + 3)
+    spillBytes = (budget - fixedBytes) * 2 / (2 * jobs + 3)
     isBounded = true
   }
 }
@@ -379,6 +418,8 @@ final class WorkerContext: Sendable {
   let tasks: [ShardTask]
   let work: String
   let memory: MemoryPlan
+  /// Lets one reader at a time hold a long line, under a memory budget.
+  let gate: LongLineGate?
   let shared: SharedProgress
   /// Names this count's runs apart from an interrupted one's (process id and start time).
   let runID = "\(Syscalls.processID)-\(UInt64(Syscalls.monotonicSeconds() * 1e6))"
@@ -389,7 +430,8 @@ final class WorkerContext: Sendable {
 
   init(
     request: CountRequest, settings: Manifest.Settings, entities: EntityPlan?,
-    tasks: [ShardTask], work: String, memory: MemoryPlan, shared: SharedProgress
+    tasks: [ShardTask], work: String, memory: MemoryPlan, gate: LongLineGate?,
+    shared: SharedProgress
   ) {
     self.request = request
     self.settings = settings
@@ -397,6 +439,7 @@ final class WorkerContext: Sendable {
     self.tasks = tasks
     self.work = work
     self.memory = memory
+    self.gate = gate
     self.shared = shared
   }
 }
@@ -455,7 +498,8 @@ struct Worker: ~Copyable {
     let request = context.request
     let shard = task.shard
     var reader = try ShardReader(
-      path: shard.path, chunkSize: request.chunkSize, maxLineBytes: request.maxLineBytes)
+      path: shard.path, chunkSize: request.chunkSize, maxLineBytes: request.maxLineBytes,
+      gate: context.gate)
     var extractor = TextExtractor(format: shard.isJSONL ? .jsonl(field: request.textField) : .plain)
     let compression = reader.compression.rawValue
     func newSegment() -> Manifest.Input {
@@ -544,6 +588,8 @@ struct Worker: ~Copyable {
         segment.blankLines += 1
         return
       }
+      // A long document's text goes as its line does (see `LongLineGate`).
+      defer { if line.count > LongLineGate.freeBytes { extractor.releaseLongBuffer() } }
       do {
         let id = DocumentID.make(shard: held.inputs.count, line: lineNumber)
         let isDocument = try extractor.extract(from: line) { text in
@@ -612,5 +658,7 @@ struct Worker: ~Copyable {
     try context.writeRun(
       "run-\(context.runID)-\(number)-\(runs)", inputs: contents.inputs, contents: [contents]
     ) { directory in try counters.writeTables(to: directory) }
+    // What the counts and their sorting took goes back to the system, not only to malloc.
+    if context.memory.isBounded { Syscalls.releaseFreeMemory() }
   }
 }

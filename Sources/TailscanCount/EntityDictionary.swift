@@ -10,6 +10,13 @@ public struct EntityDictionary: Sendable {
   /// XXH64 (seed 0) of the file's bytes, in hex.
   public var hash: String
 
+  /// About how much memory the entries hold, for memory budgets.
+  public var memoryBytes: Int {
+    entries.reduce(entries.capacity * 24) { total, entry in
+      entry.aliases.reduce(total + 64 + entry.id.utf8.count) { $0 + 32 + $1.utf8.count }
+    }
+  }
+
   /// Reads the dictionary at `path`.
   public static func read(path: String) throws -> EntityDictionary {
     guard let data = FileManager.default.contents(atPath: path) else {

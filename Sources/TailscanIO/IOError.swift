@@ -13,6 +13,8 @@ public enum IOError: Error, Sendable, Equatable {
   case truncatedZstd(path: String, offset: Int)
   case zstdUnavailable(path: String, reason: String)
   case lineTooLong(path: String, line: Int, limit: Int)
+  /// A line longer than a memory budget can hold (see `LongLineGate`).
+  case lineExceedsMemory(path: String, line: Int, limit: Int, reason: String)
   case outputExists(path: String)
   case refuseToReplace(path: String)
   case outOfMemory(path: String)
@@ -53,6 +55,10 @@ extension IOError: CustomStringConvertible {
     case .lineTooLong(let path, let line, let limit):
       "'\(path)':\(line) is longer than \(limit) bytes; raise '--max-line-bytes' if this is "
         + "a real document, or pass '--skip-bad-lines' to skip such lines"
+    case .lineExceedsMemory(let path, let line, let limit, let reason):
+      "'\(path)':\(line) is longer than \(limit >> 20)MiB, the longest document that "
+        + "'\(reason)' holds (a document is held whole while it is counted); give more memory, "
+        + "or pass such lines over with '--max-line-bytes \(limit >> 20)MiB --skip-bad-lines'"
     case .outputExists(let path):
       "'\(path)' already exists; pass '--force' to replace it or choose another '-o'"
     case .refuseToReplace(let path):

@@ -1,7 +1,9 @@
 /// Reads one corpus shard (plain, gzip or zstd, detected from its first bytes) line by line.
 ///
-/// Memory is one decompression buffer plus the longest line, whatever the shard size. Lines are
-/// handed out as spans into the buffer, without their `\n` (and without a `\r` before it).
+/// Memory is one decompression buffer plus the longest line, whatever the shard size; with a
+/// `LongLineGate`, a line longer than `LongLineGate.freeBytes` waits for the gate and the buffer
+/// shrinks back once it is read. Lines are handed out as spans into the buffer, without their
+/// `\n` (and without a `\r` before it).
 @safe
 public struct ShardReader: ~Copyable {
   /// The file being read.
@@ -14,14 +16,20 @@ public struct ShardReader: ~Copyable {
   private var source: Decompressor
   private var buffer: UnsafeMutableRawPointer
   private var capacity: Int
+  private let baseCapacity: Int
   private let maxLineBytes: Int
+  private let gate: LongLineGate?
+  /// Whether this reader holds `gate` (its buffer is larger than `LongLineGate.freeBytes`).
+  private var holdsGate = false
   /// Uncompressed bytes produced so far.
   public private(set) var uncompressedBytes = 0
 
-  /// Opens `path`. `chunkSize` is the decompression buffer size (tests use tiny ones).
-  public init(path: String, chunkSize: Int = 1 << 20, maxLineBytes: Int = 1 << 31)
-    throws(IOError)
-  {
+  /// Opens `path`. `chunkSize` is the decompression buffer size (tests use tiny ones); `gate`
+  /// bounds the memory of long lines (under a memory budget).
+  public init(
+    path: String, chunkSize: Int = 1 << 20, maxLineBytes: Int = 1 << 31,
+    gate: LongLineGate? = nil
+  ) throws(IOError) {
     guard let status = try Syscalls.status(path) else { throw .notFound(path: path) }
     let fd = try Syscalls.openForReading(path)
     let capacity = max(2, chunkSize)
@@ -42,12 +50,15 @@ public struct ShardReader: ~Copyable {
     self.fd = fd
     self.maxLineBytes = maxLineBytes
     self.capacity = capacity
+    baseCapacity = capacity
+    self.gate = gate
     unsafe self.buffer = buffer
     compression = source.compression
     self.source = source
   }
 
   deinit {
+    if holdsGate { gate?.leave() }
     Syscalls.close(fd)
     unsafe buffer.deallocate()
   }
@@ -78,6 +89,13 @@ public struct ShardReader: ~Copyable {
     var scanned = 0  // bytes already searched for '\n'
     var lineNumber = 0
     var discarding = false  // inside a too-long line that is being passed over
+    defer {
+      // Nothing more is read from this buffer: back to the usual size before others go on.
+      if holdsGate {
+        resize(to: baseCapacity, keeping: 0, 0)
+        releaseGate()
+      }
+    }
     while true {
       if discarding {
         // Drop what is buffered and look for the end of the line in fresh input.
@@ -91,8 +109,14 @@ public struct ShardReader: ~Copyable {
       } else {
         if end == capacity {
           if start > 0 {
-            // Move the partial line to the front.
-            unsafe (buffer).copyMemory(from: buffer + start, byteCount: end - start)
+            // Move the partial line to the front (into a buffer of the usual size when a long
+            // line has been read and this one fits).
+            if holdsGate && end - start < baseCapacity {
+              resize(to: baseCapacity, keeping: start, end)
+              releaseGate()
+            } else {
+              unsafe (buffer).copyMemory(from: buffer + start, byteCount: end - start)
+            }
             end -= start
             scanned -= start
             start = 0
@@ -112,12 +136,20 @@ public struct ShardReader: ~Copyable {
               scanned = 0
               continue
             }
-            let newCapacity = min(capacity * 2, bufferLimit)
-            let grown = UnsafeMutableRawPointer.allocate(byteCount: newCapacity + 8, alignment: 16)
-            unsafe grown.copyMemory(from: buffer, byteCount: end)
-            unsafe buffer.deallocate()
-            unsafe buffer = grown
-            capacity = newCapacity
+            var newCapacity = min(capacity * 2, bufferLimit)
+            if let gate {
+              // Under a memory budget: one long line at a time, none longer than the gate's.
+              guard capacity < gate.limit + 2 else {
+                throw IOError.lineExceedsMemory(
+                  path: path, line: lineNumber + 1, limit: gate.limit, reason: gate.reason)
+              }
+              newCapacity = min(newCapacity, gate.limit + 2)
+              if newCapacity > LongLineGate.freeBytes && !holdsGate {
+                gate.enter()
+                holdsGate = true
+              }
+            }
+            resize(to: newCapacity, keeping: 0, end)
           }
         }
         let n = try unsafe fill(buffer + end, capacity - end)
@@ -146,8 +178,27 @@ public struct ShardReader: ~Copyable {
         start = 0
         end = 0
         scanned = 0
+        if holdsGate {
+          resize(to: baseCapacity, keeping: 0, 0)
+          releaseGate()
+        }
       }
     }
+  }
+
+  /// Replaces the buffer by one of `newCapacity` bytes holding bytes `start..<end` of the old.
+  private mutating func resize(to newCapacity: Int, keeping start: Int, _ end: Int) {
+    let resized = UnsafeMutableRawPointer.allocate(byteCount: newCapacity + 8, alignment: 16)
+    unsafe resized.copyMemory(from: buffer + start, byteCount: end - start)
+    unsafe buffer.deallocate()
+    unsafe buffer = resized
+    capacity = newCapacity
+  }
+
+  private mutating func releaseGate() {
+    guard holdsGate else { return }
+    holdsGate = false
+    gate?.leave()
   }
 
   private func emit(

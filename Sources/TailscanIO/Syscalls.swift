@@ -10,6 +10,12 @@
 ///
 /// Each retries on `EINTR` where that is the right thing, and reports errors as `IOError`
 /// values naming the path.
+#if canImport(Glibc)
+  /// glibc's `malloc_trim` (malloc.h is not in the Glibc module).
+  @_silgen_name("malloc_trim")
+  private func glibcMallocTrim(_ pad: Int) -> Int32
+#endif
+
 package enum Syscalls {
   /// The description of the current `errno`.
   package static func errnoDescription(_ code: Int32 = errno) -> String {
@@ -336,6 +342,14 @@ package enum Syscalls {
     var ts = timespec()
     unsafe clock_gettime(CLOCK_MONOTONIC, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+  }
+
+  /// Hands the memory malloc holds free back to the system (glibc; elsewhere nothing), so that
+  /// what a large load left behind does not count against a memory budget.
+  package static func releaseFreeMemory() {
+    #if canImport(Glibc)
+      _ = glibcMallocTrim(0)
+    #endif
   }
 }
 

@@ -71,6 +71,16 @@ public struct TextExtractor: ~Copyable {
 
   deinit { unsafe output.deallocate() }
 
+  /// Returns the output buffer to its first size after a long document (the reader's
+  /// `LongLineGate` accounts for one long document at a time).
+  public mutating func releaseLongBuffer() {
+    guard outputCapacity > LongLineGate.freeBytes else { return }
+    unsafe output.deallocate()
+    outputCapacity = 4096
+    unsafe output = UnsafeMutablePointer<UInt8>.allocate(capacity: outputCapacity + 16)
+    outputCount = 0
+  }
+
   /// Extracts the document text of `line` and calls `body` with it.
   ///
   /// - Returns: `false` (without calling `body`) for a blank line, which is not a document.
@@ -289,8 +299,8 @@ public struct TextExtractor: ~Copyable {
   /// Makes room for `bytes` bytes of output, keeping the `outputCount` bytes already there.
   private mutating func reserve(_ bytes: Int) {
     if bytes <= outputCapacity { return }
-    var capacity = outputCapacity
-    while capacity < bytes { capacity *= 2 }
+    // Doubling, but a long document's exact size (`bytes` bounds the rest of the line).
+    let capacity = bytes > LongLineGate.freeBytes ? bytes : max(bytes, outputCapacity * 2)
     let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity + 16)
     unsafe grown.initialize(from: output, count: outputCount)
     unsafe output.deallocate()

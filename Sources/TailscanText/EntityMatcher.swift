@@ -207,6 +207,12 @@ public final class EntityMatcher: Sendable {
   /// Token id of tokens in no alias.
   public static let unknown = UInt32.max
 
+  /// About how much memory the matcher holds (its tables and entity ids), for memory budgets.
+  public var memoryBytes: Int {
+    tokenTable.memoryBytes + children.memoryBytes + nodeInfo.capacity * 8
+      + terminalEntities.capacity * 4 + entityIDs.reduce(0) { $0 + 32 + $1.utf8.count }
+  }
+
   /// Builds the matcher of `entries` (entity id, aliases); duplicate ids are merged.
   public init(entries: [(id: String, aliases: [String])], foldsCase: Bool) {
     let normalizer = EntityNormalizer(foldsCase: foldsCase)
@@ -605,6 +611,9 @@ struct EdgeTable: Sendable {
   private let filter: [UInt64]
   private let filterMask: Int
 
+  /// The table's memory.
+  var memoryBytes: Int { keys.capacity * 8 + values.capacity * 4 + filter.capacity * 8 }
+
   init(_ edges: [UInt64: UInt32]) {
     var size = 16
     while size < edges.count * 2 { size <<= 1 }
@@ -691,6 +700,12 @@ struct TokenTable: Sendable {
   private let slotOf: [Int]
   private let longBytes: [UInt8]
   private let longStarts: [Int]
+
+  /// The table's memory.
+  var memoryBytes: Int {
+    slots.capacity * 8 + filter.capacity * 8 + slotOf.capacity * 8 + longBytes.capacity
+      + longStarts.capacity * 8
+  }
 
   init(_ tokens: [[UInt8]], flags: [UInt8]) {
     var size = 16
