@@ -344,6 +344,12 @@ package enum Syscalls {
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
   }
 
+  /// Ignores SIGXFSZ, so that a write past the file-size limit fails with `EFBIG` (reported
+  /// as an `IOError` naming the file) instead of killing the process.
+  package static func ignoreFileSizeSignal() {
+    _ = signal(SIGXFSZ, SIG_IGN)
+  }
+
   /// Hands the memory malloc holds free back to the system (glibc; elsewhere nothing), so that
   /// what a large load left behind does not count against a memory budget.
   package static func releaseFreeMemory() {

@@ -1,7 +1,17 @@
 import ArgumentParser
 import TailscanCount
+import TailscanIO
 
 @main
+enum Main {
+  static func main() async {
+    // A write past a file-size limit ('ulimit -f') fails with EFBIG, reported with the file's
+    // name, rather than killing the process with SIGXFSZ.
+    Syscalls.ignoreFileSizeSignal()
+    await Tailscan.main()
+  }
+}
+
 struct Tailscan: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "tailscan",

@@ -77,4 +77,45 @@ extension CLITests {
     // i % 97 == 0 for i in 0..<10000: 104 of them.
     #expect(query.stdout.contains("\"count\":104"), "\(query.stdout)")
   }
+
+  /// A file-size limit (`ulimit -f`, as a full disk does) stops a count with the file it could
+  /// not write; the earlier tables stay as they were, and '--resume' finishes the count.
+  @Test func aFileSizeLimitStopsTheCountAndKeepsTheEarlierTables() throws {
+    let dir = try TemporaryDirectory()
+    var random = SplitMix64(seed: 5)
+    var lines: [String] = []
+    for _ in 0..<3000 {
+      let words = (0..<30).map { _ in "w\(random.next() % 3000)" }
+      lines.append("{\"text\": \"\(words.joined(separator: " "))\"}")
+    }
+    let shard = dir.file("wide.jsonl.gz")
+    try Array((lines.joined(separator: "\n") + "\n").utf8).write(to: shard)
+    let small = dir.file("small.jsonl.gz")
+    try Array("{\"text\": \"an earlier count\"}\n".utf8).write(to: small)
+    let counts = dir.file("counts")
+    #expect(try Self.run(["count", small, "-o", counts, "-q"]).status == 0)
+    let before = try Self.tables(counts)
+
+    // The order-2 table of `wide` is about 2 MB; bash's 'ulimit -f' counts KiB.
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/bash")
+    process.arguments = [
+      "-c", "ulimit -f 256; exec \"$0\" \"$@\"", Self.binary, "count", shard, "-o", counts, "--force",
+      "-q",
+    ]
+    let err = Pipe()
+    process.standardError = err
+    try process.run()
+    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationReason == .exit && process.terminationStatus == 1, "\(stderr)")
+    #expect(stderr.contains("cannot write '") && stderr.contains("': File too large"), "\(stderr)")
+    #expect(try Self.tables(counts) == before)
+
+    let resumed = try Self.run(["count", shard, "-o", counts, "--resume", "-q"])
+    #expect(resumed.status == 0, "\(resumed.stderr)")
+    let fresh = try Self.run(["count", shard, "-o", dir.file("fresh"), "-q"])
+    #expect(fresh.status == 0)
+    #expect(try Self.tables(counts) == Self.tables(dir.file("fresh")))
+  }
 }
