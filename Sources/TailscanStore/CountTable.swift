@@ -305,6 +305,12 @@ public enum TableVerifier {
             blocks: try table.verify(order: order)))
       }
     }
+    // The document postings behind 'tailscan docs', when the count kept them.
+    let postings = "\(directory)/\(DocumentPostings.fileName)"
+    if (try? Syscalls.status(postings)) != nil {
+      checked.append(
+        Checked(file: DocumentPostings.fileName, blocks: try DocumentPostings(path: postings).verifyAll()))
+    }
     return checked
   }
 }

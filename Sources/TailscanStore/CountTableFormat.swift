@@ -206,13 +206,35 @@ public enum CountTableFormat {
   }
 
   /// The blocks of data ending at `dataEnd`.
-  static func blockCount(dataEnd: Int) -> Int {
-    (dataEnd - headerSize + blockSize - 1) / blockSize
-  }
+  static func blockCount(dataEnd: Int) -> Int { BlockLayout.table.blockCount(dataEnd: dataEnd) }
 
   /// Adds block checksums to the finished table file at `path` (written with an unsealed
   /// header), and returns its size.
-  package static func seal(_ path: String) throws -> Int {
+  package static func seal(_ path: String) throws -> Int { try BlockLayout.table.seal(path) }
+}
+
+/// Where a file with block checksums keeps them: the bytes after a header of `headerSize`, in
+/// blocks of `CountTableFormat.blockSize`, each with its XXH64 (seed 0) as a u64 in a section
+/// at the end of the file, whose offset C is the u64 at `offsetAt`; the header's own XXH64 of
+/// bytes `0..<hashed`, seeded with C, is the u64 at `hashed` (so it covers C). Count tables and
+/// document postings (`entities-docs.tsd`) share this.
+struct BlockLayout: Sendable {
+  let headerSize: Int
+  let hashed: Int
+  let offsetAt: Int
+
+  static let table = BlockLayout(headerSize: CountTableFormat.headerSize, hashed: 112, offsetAt: 120)
+  static let postings = BlockLayout(headerSize: 64, hashed: 40, offsetAt: 48)
+
+  /// The blocks of data ending at `dataEnd`.
+  func blockCount(dataEnd: Int) -> Int {
+    (dataEnd - headerSize + CountTableFormat.blockSize - 1) / CountTableFormat.blockSize
+  }
+
+  /// Adds block checksums to the finished file at `path` (its header checksum not yet
+  /// written), and returns its size.
+  func seal(_ path: String) throws -> Int {
+    let blockSize = CountTableFormat.blockSize
     let dataEnd: Int
     var sums: [UInt64] = []
     var header: [UInt8] = []
@@ -228,18 +250,20 @@ public enum CountTableFormat {
         let start = headerSize + b * blockSize
         sums.append(unsafe XXH64.hash(base + start, min(blockSize, dataEnd - start), seed: 0))
       }
-      header = unsafe Array(UnsafeRawBufferPointer(start: base, count: 112))
+      header = unsafe Array(UnsafeRawBufferPointer(start: base, count: hashed))
     }
-    // The header again, with the offset: bytes 0..<112 are unchanged, so re-hash them.
-    var bytes = header
+    // The header's checksum, seeded with the offset, and the offset.
     let offset = UInt64(dataEnd)
+    var hash: [UInt8] = []
     unsafe withUnsafeBytes(of: XXH64.hash(header, seed: offset).littleEndian) {
-      unsafe bytes.append(contentsOf: $0)
+      unsafe hash.append(contentsOf: $0)
     }
-    unsafe withUnsafeBytes(of: offset.littleEndian) { unsafe bytes.append(contentsOf: $0) }
+    var offsetBytes: [UInt8] = []
+    unsafe withUnsafeBytes(of: offset.littleEndian) { unsafe offsetBytes.append(contentsOf: $0) }
     var writer = try FileWriter(appendingTo: path)
     try writer.write(words: sums)
-    try writer.overwrite(bytes: bytes, at: 0)
+    try writer.overwrite(bytes: hash, at: hashed)
+    try writer.overwrite(bytes: offsetBytes, at: offsetAt)
     let size = writer.offset
     try writer.close()
     return size
@@ -255,28 +279,36 @@ final class BlockChecks: @unchecked Sendable {
   private let path: String
   private let dataEnd: Int
   private let enabled: Bool
+  private let layout: BlockLayout
   private let verified: Mutex<[UInt64]>
 
-  init(file: MappedFile, header: CountTableFormat.Header) {
+  convenience init(file: MappedFile, header: CountTableFormat.Header) {
+    self.init(file: file, dataEnd: header.dataEnd, enabled: header.checksummed, layout: .table)
+  }
+
+  /// Checks of `file`, whose data ends at `dataEnd` (where its checksums begin); nothing is
+  /// checked unless `enabled` (a file written before it had checksums).
+  init(file: MappedFile, dataEnd: Int, enabled: Bool, layout: BlockLayout) {
     unsafe base = file.base
     path = file.path
-    dataEnd = header.dataEnd
-    enabled = header.checksummed
-    let blocks = header.checksummed ? CountTableFormat.blockCount(dataEnd: header.dataEnd) : 0
+    self.dataEnd = dataEnd
+    self.enabled = enabled
+    self.layout = layout
+    let blocks = enabled ? layout.blockCount(dataEnd: dataEnd) : 0
     verified = Mutex([UInt64](repeating: 0, count: (blocks + 63) / 64))
   }
 
   /// Checks the blocks holding bytes [offset, offset + length).
   func check(_ offset: Int, _ length: Int) throws(StoreError) {
     guard enabled, length > 0, let base = unsafe base else { return }
-    let first = max(offset - CountTableFormat.headerSize, 0) / CountTableFormat.blockSize
-    let last = (min(offset + length, dataEnd) - 1 - CountTableFormat.headerSize)
-      / CountTableFormat.blockSize
+    let blockSize = CountTableFormat.blockSize
+    let first = max(offset - layout.headerSize, 0) / blockSize
+    let last = (min(offset + length, dataEnd) - 1 - layout.headerSize) / blockSize
     guard first <= last else { return }
     for b in first...last {
       if verified.withLock({ $0[b >> 6] & (1 << UInt64(b & 63)) != 0 }) { continue }
-      let start = CountTableFormat.headerSize + b * CountTableFormat.blockSize
-      let count = min(CountTableFormat.blockSize, dataEnd - start)
+      let start = layout.headerSize + b * blockSize
+      let count = min(blockSize, dataEnd - start)
       let stored = UInt64(
         littleEndian: unsafe base.loadUnaligned(fromByteOffset: dataEnd + 8 * b, as: UInt64.self))
       guard unsafe XXH64.hash(base + start, count, seed: 0) == stored else {
@@ -291,9 +323,9 @@ final class BlockChecks: @unchecked Sendable {
 
   /// Checks every block.
   func checkAll() throws(StoreError) {
-    try check(CountTableFormat.headerSize, dataEnd - CountTableFormat.headerSize)
+    try check(layout.headerSize, dataEnd - layout.headerSize)
   }
 
   /// The number of blocks (0 without checksums).
-  var blocks: Int { enabled ? CountTableFormat.blockCount(dataEnd: dataEnd) : 0 }
+  var blocks: Int { enabled ? layout.blockCount(dataEnd: dataEnd) : 0 }
 }

@@ -6,26 +6,33 @@ internal import TailscanIO
 /// ```
 /// offset size field
 ///      0    8 magic "TSDOCS\0\0"
-///      8    4 format version (1)
+///      8    4 format version (2; version 1 files, without block checksums, are read too)
 ///     12    4 line bits (a document id is shard << line bits | line)
 ///     16    8 entity count n
 ///     24    8 data offset (after the offsets)
 ///     32    8 data length
-///     40    8 XXH64 of bytes 0..<40, seed 0
-///     48   16 reserved (0)
+///     40    8 XXH64 of bytes 0..<40, with the block-checksum offset (bytes 48..<56) as seed
+///     48    8 block-checksum offset C (version 1: 0, and the seed is 0)
+///     56    8 reserved (0)
 ///     64      (n + 1) u64 offsets into the data: entity e's list is [offset[e], offset[e + 1])
 ///             then the data: per entity, its document ids ascending, as LEB128 deltas
+///      C      per 4 KiB block after the header, its XXH64 (seed 0), as in count tables
 /// ```
+///
+/// `documents(of:)` checks the blocks it reads the first time it reads them, so a damaged
+/// file is reported, never read as other documents.
 // @unchecked Sendable: the mapping is read-only after init.
 @safe
 public final class DocumentPostings: @unchecked Sendable {
   public static let fileName = "entities-docs.tsd"
   static let magic: UInt64 = 0x0000_5343_4F44_5354  // "TSDOCS\0\0"
   static let headerSize = 64
+  static let version: UInt32 = 2
   private let file: MappedFile
   public let entityCount: Int
   private let dataOffset: Int
   private let dataLength: Int
+  private let checks: BlockChecks
 
   /// Writes a posting file entity by entity, streaming: only the offsets stay in memory.
   struct Writer: ~Copyable {
@@ -68,16 +75,18 @@ public final class DocumentPostings: @unchecked Sendable {
         unsafe withUnsafeBytes(of: v.littleEndian) { unsafe header.append(contentsOf: $0) }
       }
       put(magic)
-      put(UInt32(1))
+      put(version)
       put(UInt32(DocumentID.lineBits))
       put(UInt64(n))
       put(UInt64(dataOffset))
       put(total)
-      put(XXH64.hash(header, seed: 0))
+      // The header checksum and block-checksum offset are written by `seal`.
       header.append(contentsOf: [UInt8](repeating: 0, count: headerSize - header.count))
       for offset in offsets { put(offset) }
+      let path = file.path
       try file.overwrite(bytes: header, at: 0)
       try file.close()
+      _ = try BlockLayout.postings.seal(path)
     }
   }
 
@@ -122,27 +131,50 @@ public final class DocumentPostings: @unchecked Sendable {
       UInt64(littleEndian: unsafe base.loadUnaligned(fromByteOffset: at, as: UInt64.self))
     }
     guard u64(0) == Self.magic else { throw StoreError.notATable(path: path) }
-    guard unsafe XXH64.hash(base, 40, seed: 0) == u64(40) else {
+    let checksums = u64(48)
+    guard unsafe XXH64.hash(base, 40, seed: checksums) == u64(40) else {
       throw StoreError.corrupt(path: path, detail: "header checksum mismatch")
     }
     let version = UInt32(truncatingIfNeeded: u64(8))
-    guard version == 1 else {
-      throw StoreError.unsupportedVersion(path: path, found: version, supported: 1)
+    guard version == Self.version || version == 1 else {
+      throw StoreError.unsupportedVersion(path: path, found: version, supported: Self.version)
     }
+    guard u64(56) == 0 else { throw StoreError.corrupt(path: path, detail: "reserved bytes are not 0") }
     guard u64(8) >> 32 == DocumentID.lineBits else {
       throw StoreError.corrupt(path: path, detail: "document ids of \(u64(8) >> 32) line bits")
+    }
+    // The data ends where the block checksums begin, and the file where they end.
+    var dataEnd = file.size
+    if version == 1 {
+      guard checksums == 0 else { throw StoreError.corrupt(path: path, detail: "bad version 1 header") }
+    } else {
+      let layout = BlockLayout.postings
+      guard checksums >= UInt64(Self.headerSize), checksums <= UInt64(file.size),
+        UInt64(file.size) - checksums == 8 * UInt64(layout.blockCount(dataEnd: Int(checksums)))
+      else {
+        throw StoreError.corrupt(
+          path: path, detail: "its block checksums do not match its size (\(file.size) bytes)")
+      }
+      dataEnd = Int(checksums)
     }
     let n = u64(16)
     let data = u64(24)
     let length = u64(32)
-    guard n < UInt64(file.size) / 8, data == UInt64(Self.headerSize) + (n + 1) * 8,
-      data <= UInt64(file.size), length == UInt64(file.size) - data
+    guard n < UInt64(dataEnd) / 8, data == UInt64(Self.headerSize) + (n + 1) * 8,
+      data <= UInt64(dataEnd), length == UInt64(dataEnd) - data
     else {
       throw StoreError.corrupt(path: path, detail: "sizes do not match the file")
     }
     entityCount = Int(n)
     dataOffset = Int(data)
     dataLength = Int(length)
+    checks = BlockChecks(file: file, dataEnd: dataEnd, enabled: version == Self.version, layout: .postings)
+  }
+
+  /// Checks every block; returns how many (0 for a version 1 file, which has none).
+  public func verifyAll() throws -> Int {
+    try checks.checkAll()
+    return checks.blocks
   }
 
   /// The ids of the documents containing `entity`, ascending.
@@ -151,11 +183,13 @@ public final class DocumentPostings: @unchecked Sendable {
     func u64(_ at: Int) -> UInt64 {
       UInt64(littleEndian: unsafe base.loadUnaligned(fromByteOffset: at, as: UInt64.self))
     }
+    try checks.check(Self.headerSize + Int(entity) * 8, 16)
     let start = u64(Self.headerSize + Int(entity) * 8)
     let end = u64(Self.headerSize + Int(entity) * 8 + 8)
     guard start <= end, end <= UInt64(dataLength) else {
       throw StoreError.corrupt(path: file.path, detail: "posting offsets out of range")
     }
+    try checks.check(dataOffset + Int(start), Int(end - start))
     var result: [UInt64] = []
     var id: UInt64 = 0
     var i = dataOffset + Int(start)

@@ -117,3 +117,52 @@ struct BlockChecksumTests {
     #expect(checked.filter { $0.file.hasPrefix("order-") }.allSatisfy { $0.blocks == 0 })
   }
 }
+
+/// The document postings behind `tailscan docs` (`entities-docs.tsd`) carry block checksums
+/// too: a flipped byte is reported by `verify` and by the lookup that reads it, never read as
+/// other documents.
+struct PostingsChecksumTests {
+  @Test func aFlippedByteInThePostingsIsCorruptionNeverOtherDocuments() throws {
+    let dir = try TemporaryDirectory()
+    let corpus = try ScaleTests.corpus(in: dir)
+    let dictionary = try TargetedCountTests.writeDictionary(in: dir)
+    _ = try CountPipeline.run(ScaleTests.request(corpus, dir.file("counts"), dictionary: dictionary))
+    let path = dir.file("counts/\(DocumentPostings.fileName)")
+    let checked = try TableVerifier.verify(directory: dir.file("counts"))
+    #expect(checked.last?.file == DocumentPostings.fileName && (checked.last?.blocks ?? 0) > 0)
+
+    func lists() -> [String] {
+      do {
+        let postings = try DocumentPostings(path: path)
+        return (0..<postings.entityCount).map { e in
+          (try? postings.documents(of: UInt32(e)).map(String.init).joined(separator: ",")) ?? "error"
+        }
+      } catch {
+        return ["error"]
+      }
+    }
+    let expected = lists()
+    #expect(expected.count > 5 && !expected.contains("error"))
+    #expect(expected.contains { $0.count > 20 })
+
+    let original = try Data(contentsOf: URL(fileURLWithPath: path))
+    #expect(original[8] == 2)
+    var random = SplitMix64(seed: 0x75D)
+    var offsets = Array(0..<64) + [original.count - 1, original.count - 8]
+    offsets += (0..<120).map { _ in Int.random(in: 64..<original.count, using: &random) }
+    for offset in offsets {
+      var damaged = original
+      damaged[offset] ^= UInt8(1 << Int.random(in: 0..<8, using: &random))
+      try damaged.write(to: URL(fileURLWithPath: path))
+      #expect(throws: StoreError.self, "byte \(offset)") {
+        try TableVerifier.verify(directory: dir.file("counts"))
+      }
+      let read = lists()
+      for (e, list) in read.enumerated() where list != "error" {
+        #expect(e < expected.count && list == expected[e], "byte \(offset), entity \(e)")
+      }
+    }
+    try original.write(to: URL(fileURLWithPath: path))
+    #expect(lists() == expected)
+  }
+}

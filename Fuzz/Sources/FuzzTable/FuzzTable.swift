@@ -10,8 +10,27 @@ import TailscanStore
 /// header checksum of each piece is set right before it is written (a fuzzer cannot forge a
 /// hash, and a wrong checksum stops the reader at once), unless the input is 1 byte longer than
 /// a multiple of 16, to keep that check fuzzed too. Throwing is fine; crashing is not.
+///
+/// An input that starts with `TSDOCS\0\0` is instead a document-postings file
+/// (`entities-docs.tsd`), sealed likewise, opened with `DocumentPostings` and read.
 func fuzzOne(_ bytes: [UInt8]) {
   let size = bytes.count
+  if bytes.starts(with: TablePacking.postingsMagic) {
+    var file = bytes
+    if size % 16 != 1 { TablePacking.fixPostingsChecksum(&file) }
+    let path = writeScratchFile("entities-docs.tsd", file)
+    do {
+      let postings = try DocumentPostings(path: path)
+      let n = postings.entityCount
+      for e in Set([0, 1, n / 2, n - 1, n]) where e >= 0 {
+        do { _ = try postings.documents(of: UInt32(truncatingIfNeeded: e)) } catch { note(error) }
+      }
+      _ = try postings.verifyAll()
+    } catch {
+      note(error)
+    }
+    return
+  }
   let (manifest, tables) = TablePacking.split(bytes)
   let directory = "\(scratchDirectory)/table"
   // Files of the previous input that this one does not overwrite.

@@ -3,6 +3,8 @@
 enum TablePacking {
   /// `TSCOUNT\0`, the magic every table file starts with.
   static let magic: [UInt8] = Array("TSCOUNT".utf8) + [0]
+  /// `TSDOCS\0\0`, the magic of a document-postings file.
+  static let postingsMagic: [UInt8] = Array("TSDOCS".utf8) + [0, 0]
 
   /// The manifest (nil when the input starts with a table) and the table files of `bytes`.
   static func split(_ bytes: [UInt8]) -> (manifest: [UInt8]?, tables: [[UInt8]]) {
@@ -29,34 +31,44 @@ enum TablePacking {
   /// at 112; so the fuzzer's bytes get past the checksums to the reader behind them. A version 1
   /// input (byte 8 is 1) keeps version 1 and gets only its header checksum.
   static func fixChecksum(_ table: inout [UInt8]) {
-    guard table.count >= 128 else { return }
+    seal(&table, headerSize: 128, hashed: 112, offsetAt: 120)
+  }
+
+  /// `fixChecksum` for a document-postings file (`entities-docs.tsd`): a 64-byte header whose
+  /// XXH64 of bytes 0..<40 is at 40 and block-checksum offset at 48.
+  static func fixPostingsChecksum(_ file: inout [UInt8]) {
+    seal(&file, headerSize: 64, hashed: 40, offsetAt: 48)
+  }
+
+  private static func seal(_ file: inout [UInt8], headerSize: Int, hashed: Int, offsetAt: Int) {
+    guard file.count >= headerSize else { return }
     func put(_ value: UInt64, at offset: Int) {
-      for k in 0..<8 { table[offset + k] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(k))) }
+      for k in 0..<8 { file[offset + k] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(k))) }
     }
     var offset: UInt64 = 0
-    if table[8] != 1 {
-      // A sealed table (a seed) keeps only its data: its checksums are made again below.
-      let stored = (0..<8).reduce(0) { $0 | Int(table[120 + $1]) << (8 * $1) }
-      if stored >= 128, stored <= table.count,
-        table.count - stored == 8 * ((stored - 128 + 4095) / 4096)
+    if file[8] != 1 {
+      // A sealed file (a seed) keeps only its data: its checksums are made again below.
+      let stored = (0..<8).reduce(0) { $0 | Int(file[offsetAt + $1]) << (8 * $1) }
+      if stored >= headerSize, stored <= file.count,
+        file.count - stored == 8 * ((stored - headerSize + 4095) / 4096)
       {
-        table.removeLast(table.count - stored)
+        file.removeLast(file.count - stored)
       }
-      table[8] = 2
-      table[9] = 0
-      table[10] = 0
-      table[11] = 0
-      let end = table.count
+      file[8] = 2
+      file[9] = 0
+      file[10] = 0
+      file[11] = 0
+      let end = file.count
       offset = UInt64(end)
-      var start = 128
+      var start = headerSize
       while start < end {
-        let sum = xxh64(table[start..<min(start + 4096, end)], seed: 0)
-        for k in 0..<8 { table.append(UInt8(truncatingIfNeeded: sum >> (8 * UInt64(k)))) }
+        let sum = xxh64(file[start..<min(start + 4096, end)], seed: 0)
+        for k in 0..<8 { file.append(UInt8(truncatingIfNeeded: sum >> (8 * UInt64(k)))) }
         start += 4096
       }
     }
-    put(offset, at: 120)
-    put(xxh64(table[0..<112], seed: offset), at: 112)
+    put(offset, at: offsetAt)
+    put(xxh64(file[0..<hashed], seed: offset), at: hashed)
   }
 
   /// A valid manifest for n-gram tables of orders `1...orders` (none when 0).

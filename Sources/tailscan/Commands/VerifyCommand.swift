@@ -6,7 +6,7 @@ extension Tailscan {
     static let configuration = CommandConfiguration(
       abstract: "Check every byte of table directories against their checksums.",
       discussion: """
-        Reads each table file a directory's manifest lists and checks its header (magic, version, sizes, XXH64) and every 4 KiB block of its body against the block checksums stored at its end. A damaged file (a bad disk, a cut or altered copy) is reported with its name and the damaged block, and the exit status is 1. 'query', 'stats', 'docs' and 'correlate' check the blocks they read as they go; 'merge' checks whole tables before merging them.
+        Reads each table file a directory's manifest lists, and the document postings (entities-docs.tsd) of a '--keep-doc-ids' count, and checks its header (magic, version, sizes, XXH64) and every 4 KiB block of its body against the block checksums stored at its end. A damaged file (a bad disk, a cut or altered copy) is reported with its name and the damaged block, and the exit status is 1. 'query', 'stats', 'docs' and 'correlate' check the blocks they read as they go; 'merge' checks whole tables before merging them.
 
         Tables written before format version 2 have no block checksums: their headers and sizes are checked, and a warning says so.
 
