@@ -36,6 +36,20 @@ struct BlockChecksumTests {
     }
   }
 
+  /// Copies of `original` with one bit flipped: in each header byte, in the last checksum's
+  /// first and last bytes, and at 120 random places after the header.
+  static func damagedCopies(
+    of original: Data, headerSize: Int, random: inout SplitMix64
+  ) -> [(offset: Int, bytes: Data)] {
+    var offsets = Array(0..<headerSize) + [original.count - 1, original.count - 8]
+    offsets += (0..<120).map { _ in Int.random(in: headerSize..<original.count, using: &random) }
+    return offsets.map { offset in
+      var damaged = original
+      damaged[offset] ^= UInt8(1 << Int.random(in: 0..<8, using: &random))
+      return (offset, damaged)
+    }
+  }
+
   @Test func everyTableIsSealedAndVerifies() throws {
     let dir = try TemporaryDirectory()
     let counts = try Self.counted(dir)
@@ -72,11 +86,7 @@ struct BlockChecksumTests {
     for file in ["order-1.tsc", "order-2.tsc"] {
       let path = "\(counts)/\(file)"
       let original = try Data(contentsOf: URL(fileURLWithPath: path))
-      var offsets = Array(0..<128) + [original.count - 1, original.count - 8]
-      offsets += (0..<120).map { _ in Int.random(in: 128..<original.count, using: &random) }
-      for offset in offsets {
-        var damaged = original
-        damaged[offset] ^= UInt8(1 << Int.random(in: 0..<8, using: &random))
+      for (offset, damaged) in Self.damagedCopies(of: original, headerSize: 128, random: &random) {
         try damaged.write(to: URL(fileURLWithPath: path))
         let error = #expect(throws: StoreError.self, "\(file) byte \(offset)") {
           try TableVerifier.verify(directory: counts)
@@ -148,11 +158,7 @@ struct PostingsChecksumTests {
     let original = try Data(contentsOf: URL(fileURLWithPath: path))
     #expect(original[8] == 2)
     var random = SplitMix64(seed: 0x75D)
-    var offsets = Array(0..<64) + [original.count - 1, original.count - 8]
-    offsets += (0..<120).map { _ in Int.random(in: 64..<original.count, using: &random) }
-    for offset in offsets {
-      var damaged = original
-      damaged[offset] ^= UInt8(1 << Int.random(in: 0..<8, using: &random))
+    for (offset, damaged) in BlockChecksumTests.damagedCopies(of: original, headerSize: 64, random: &random) {
       try damaged.write(to: URL(fileURLWithPath: path))
       #expect(throws: StoreError.self, "byte \(offset)") {
         try TableVerifier.verify(directory: dir.file("counts"))
