@@ -80,7 +80,11 @@ extension CLITests {
 
   /// A file-size limit (`ulimit -f`, as a full disk does) stops a count with the file it could
   /// not write; the earlier tables stay as they were, and '--resume' finishes the count.
-  @Test func aFileSizeLimitStopsTheCountAndKeepsTheEarlierTables() throws {
+  @Test(
+    .disabled(
+      if: ProcessInfo.processInfo.environment["TAILSCAN_SANITIZER"] == "thread",
+      "ThreadSanitizer's runtime takes SIGBUS in its own shadow-memory access under 'ulimit -f'"))
+  func aFileSizeLimitStopsTheCountAndKeepsTheEarlierTables() throws {
     let dir = try TemporaryDirectory()
     var random = SplitMix64(seed: 5)
     var lines: [String] = []
