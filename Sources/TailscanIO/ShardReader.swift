@@ -89,13 +89,8 @@ public struct ShardReader: ~Copyable {
     var scanned = 0  // bytes already searched for '\n'
     var lineNumber = 0
     var discarding = false  // inside a too-long line that is being passed over
-    defer {
-      // Nothing more is read from this buffer: back to the usual size before others go on.
-      if holdsGate {
-        resize(to: baseCapacity, keeping: 0, 0)
-        releaseGate()
-      }
-    }
+    // Nothing more is read from this buffer: back to the usual size before others go on.
+    defer { returnLongBuffer(keeping: 0, 0) }
     while true {
       if discarding {
         // Drop what is buffered and look for the end of the line in fresh input.
@@ -112,8 +107,7 @@ public struct ShardReader: ~Copyable {
             // Move the partial line to the front (into a buffer of the usual size when a long
             // line has been read and this one fits).
             if holdsGate && end - start < baseCapacity {
-              resize(to: baseCapacity, keeping: start, end)
-              releaseGate()
+              returnLongBuffer(keeping: start, end)
             } else {
               unsafe (buffer).copyMemory(from: buffer + start, byteCount: end - start)
             }
@@ -178,10 +172,7 @@ public struct ShardReader: ~Copyable {
         start = 0
         end = 0
         scanned = 0
-        if holdsGate {
-          resize(to: baseCapacity, keeping: 0, 0)
-          releaseGate()
-        }
+        returnLongBuffer(keeping: 0, 0)
       }
     }
   }
@@ -195,8 +186,11 @@ public struct ShardReader: ~Copyable {
     capacity = newCapacity
   }
 
-  private mutating func releaseGate() {
+  /// After a long line: a buffer of the usual size again (holding bytes `start..<end` of the
+  /// long one), and the gate let go; nothing when this reader holds no long line.
+  private mutating func returnLongBuffer(keeping start: Int, _ end: Int) {
     guard holdsGate else { return }
+    resize(to: baseCapacity, keeping: start, end)
     holdsGate = false
     gate?.leave()
   }

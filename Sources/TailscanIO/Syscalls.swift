@@ -6,16 +6,16 @@
   internal import Darwin
 #endif
 
-/// The only raw libc calls in tailscan, in the style of swift-system's `system_*` funnel.
-///
-/// Each retries on `EINTR` where that is the right thing, and reports errors as `IOError`
-/// values naming the path.
 #if canImport(Glibc)
   /// glibc's `malloc_trim` (malloc.h is not in the Glibc module).
   @_silgen_name("malloc_trim")
   private func glibcMallocTrim(_ pad: Int) -> Int32
 #endif
 
+/// The only raw libc calls in tailscan, in the style of swift-system's `system_*` funnel.
+///
+/// Each retries on `EINTR` where that is the right thing, and reports errors as `IOError`
+/// values naming the path.
 package enum Syscalls {
   /// The description of the current `errno`.
   package static func errnoDescription(_ code: Int32 = errno) -> String {

@@ -65,9 +65,12 @@ public struct TextExtractor: ~Copyable {
   public init(format: Format) {
     self.format = format
     if case .jsonl(let name) = format { field = Array(name.utf8) } else { field = [] }
-    outputCapacity = 4096
+    outputCapacity = Self.initialCapacity
     unsafe output = UnsafeMutablePointer<UInt8>.allocate(capacity: outputCapacity + 16)
   }
+
+  /// The output buffer's first size.
+  private static let initialCapacity = 4096
 
   deinit { unsafe output.deallocate() }
 
@@ -76,7 +79,7 @@ public struct TextExtractor: ~Copyable {
   public mutating func releaseLongBuffer() {
     guard outputCapacity > LongLineGate.freeBytes else { return }
     unsafe output.deallocate()
-    outputCapacity = 4096
+    outputCapacity = Self.initialCapacity
     unsafe output = UnsafeMutablePointer<UInt8>.allocate(capacity: outputCapacity + 16)
     outputCount = 0
   }

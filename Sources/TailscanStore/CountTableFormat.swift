@@ -154,19 +154,8 @@ public enum CountTableFormat {
       guard u64(112) == checksum else {
         throw .corrupt(path: path, detail: "header checksum mismatch")
       }
-      // The data ends where the block checksums begin, and the file where they end.
-      var dataEnd = size
-      if u32(8) == 1 {
-        guard checksums == 0 else { throw .corrupt(path: path, detail: "bad version 1 header") }
-      } else {
-        guard checksums >= UInt64(headerSize), checksums <= UInt64(size),
-          UInt64(size) - checksums == 8 * UInt64(blockCount(dataEnd: Int(checksums)))
-        else {
-          throw .corrupt(
-            path: path, detail: "its block checksums do not match its size (\(size) bytes)")
-        }
-        dataEnd = Int(checksums)
-      }
+      let dataEnd = try BlockLayout.table.dataEnd(
+        checksumOffset: checksums, isVersion1: u32(8) == 1, fileSize: size, path: path)
       guard u32(24) == hashXXH64 else {
         throw .corrupt(path: path, detail: "unknown hash algorithm \(u32(24))")
       }
@@ -224,11 +213,30 @@ struct BlockLayout: Sendable {
   let offsetAt: Int
 
   static let table = BlockLayout(headerSize: CountTableFormat.headerSize, hashed: 112, offsetAt: 120)
-  static let postings = BlockLayout(headerSize: 64, hashed: 40, offsetAt: 48)
+  static let postings = BlockLayout(headerSize: DocumentPostings.headerSize, hashed: 40, offsetAt: 48)
 
   /// The blocks of data ending at `dataEnd`.
   func blockCount(dataEnd: Int) -> Int {
     (dataEnd - headerSize + CountTableFormat.blockSize - 1) / CountTableFormat.blockSize
+  }
+
+  /// Where the data of a file of `fileSize` bytes ends, given the checksum offset C in its
+  /// header: the data ends where the block checksums begin, and the file where they end. A
+  /// version 1 file has no checksums (C is 0) and its data runs to the end.
+  func dataEnd(
+    checksumOffset c: UInt64, isVersion1: Bool, fileSize: Int, path: String
+  ) throws(StoreError) -> Int {
+    if isVersion1 {
+      guard c == 0 else { throw .corrupt(path: path, detail: "bad version 1 header") }
+      return fileSize
+    }
+    guard c >= UInt64(headerSize), c <= UInt64(fileSize),
+      UInt64(fileSize) - c == 8 * UInt64(blockCount(dataEnd: Int(c)))
+    else {
+      throw .corrupt(
+        path: path, detail: "its block checksums do not match its size (\(fileSize) bytes)")
+    }
+    return Int(c)
   }
 
   /// Adds block checksums to the finished file at `path` (its header checksum not yet
@@ -278,8 +286,6 @@ struct BlockLayout: Sendable {
 final class BlockChecks: @unchecked Sendable {
   // @unchecked Sendable: the mapping is read-only; `verified` is guarded by its mutex.
   private let file: MappedFile
-  private let base: UnsafeRawPointer?
-  private let path: String
   private let dataEnd: Int
   private let enabled: Bool
   private let layout: BlockLayout
@@ -293,8 +299,6 @@ final class BlockChecks: @unchecked Sendable {
   /// checked unless `enabled` (a file written before it had checksums).
   init(file: MappedFile, dataEnd: Int, enabled: Bool, layout: BlockLayout) {
     self.file = file
-    unsafe base = file.base
-    path = file.path
     self.dataEnd = dataEnd
     self.enabled = enabled
     self.layout = layout
@@ -304,7 +308,7 @@ final class BlockChecks: @unchecked Sendable {
 
   /// Checks the blocks holding bytes [offset, offset + length).
   func check(_ offset: Int, _ length: Int) throws(StoreError) {
-    guard enabled, length > 0, let base = unsafe base else { return }
+    guard enabled, length > 0, let base = unsafe file.base else { return }
     let blockSize = CountTableFormat.blockSize
     let first = max(offset - layout.headerSize, 0) / blockSize
     let last = (min(offset + length, dataEnd) - 1 - layout.headerSize) / blockSize
@@ -317,7 +321,7 @@ final class BlockChecks: @unchecked Sendable {
         littleEndian: unsafe base.loadUnaligned(fromByteOffset: dataEnd + 8 * b, as: UInt64.self))
       guard unsafe XXH64.hash(base + start, count, seed: 0) == stored else {
         throw .corrupt(
-          path: path,
+          path: file.path,
           detail: "block \(b) (bytes \(start)..<\(start + count)) fails its checksum: the file "
             + "was damaged after it was written")
       }

@@ -143,20 +143,8 @@ public final class DocumentPostings: @unchecked Sendable {
     guard u64(8) >> 32 == DocumentID.lineBits else {
       throw StoreError.corrupt(path: path, detail: "document ids of \(u64(8) >> 32) line bits")
     }
-    // The data ends where the block checksums begin, and the file where they end.
-    var dataEnd = file.size
-    if version == 1 {
-      guard checksums == 0 else { throw StoreError.corrupt(path: path, detail: "bad version 1 header") }
-    } else {
-      let layout = BlockLayout.postings
-      guard checksums >= UInt64(Self.headerSize), checksums <= UInt64(file.size),
-        UInt64(file.size) - checksums == 8 * UInt64(layout.blockCount(dataEnd: Int(checksums)))
-      else {
-        throw StoreError.corrupt(
-          path: path, detail: "its block checksums do not match its size (\(file.size) bytes)")
-      }
-      dataEnd = Int(checksums)
-    }
+    let dataEnd = try BlockLayout.postings.dataEnd(
+      checksumOffset: checksums, isVersion1: version == 1, fileSize: file.size, path: path)
     let n = u64(16)
     let data = u64(24)
     let length = u64(32)
