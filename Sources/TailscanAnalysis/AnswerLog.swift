@@ -84,23 +84,30 @@ public struct AnswerSet: Sendable {
 extension AnswerSet {
   /// The set without the group-by fields that no instance has (all values empty).
   func droppingAbsentGroupFields() -> AnswerSet {
-    let kept = groupFields.indices.filter { f in groups.contains { !$0[f].isEmpty } }
-    guard kept.count < groupFields.count else { return self }
     var copy = self
-    copy.groupFields = kept.map { groupFields[$0] }
-    copy.groups = []
+    copy.dropAbsentGroupFields()
+    return copy
+  }
+
+  /// Drops the group-by fields that no instance has (all values empty), in place: a million
+  /// instances are renumbered, not copied.
+  mutating func dropAbsentGroupFields() {
+    let kept = groupFields.indices.filter { f in groups.contains { !$0[f].isEmpty } }
+    guard kept.count < groupFields.count else { return }
+    groupFields = kept.map { groupFields[$0] }
+    let old = groups
+    groups = []
     var index: [[String]: Int] = [:]
     var remap: [Int] = []
-    for values in groups {
+    for values in old {
       let key = kept.map { values[$0] }
       if index[key] == nil {
-        index[key] = copy.groups.count
-        copy.groups.append(key)
+        index[key] = groups.count
+        groups.append(key)
       }
       remap.append(index[key] ?? 0)
     }
-    for i in copy.instances.indices { copy.instances[i].group = remap[copy.instances[i].group] }
-    return copy
+    for i in instances.indices { instances[i].group = remap[instances[i].group] }
   }
 }
 
@@ -122,7 +129,8 @@ public enum AnswerLog {
     _ paths: [String], fields: AnswerFields, kind: AnswerKind? = nil, groupBy: [String] = [],
     skipBadLines: Bool = false
   ) throws -> AnswerSet {
-    var reader = LineParser(fields: fields, kind: kind, groupBy: groupBy)
+    let parser = LineParser(fields: fields, groupBy: groupBy)
+    var reader = InstanceCollector(kind: kind)
     var report = AnswerLogReport()
     // The logs' digests are computed on another core while they are parsed.
     let digests = Mutex([Result<String, any Error>?](repeating: nil, count: paths.count))
@@ -142,27 +150,43 @@ public enum AnswerLog {
       var file = AnswerLogReport.File(path: path, sha256: "", bytes: 0, lines: 0, instances: 0)
       var shard = try ShardReader(path: path)
       file.bytes = shard.fileSize
+      // Lines are parsed a batch at a time on all cores, then added in order.
+      let fileName = fileNames[fileIndex]
+      var batch = LineBatch()
+      func addBatch() throws {
+        for (i, result) in batch.parse(parser, kind: reader.kind, fileName: fileName).enumerated()
+        {
+          do throws(BadLine) {
+            var line = try result.get()
+            if let kind = reader.kind, line.kind != kind {
+              // Parsed before the first instance set the log's kind: again, as that kind.
+              line = try batch.parse(i, parser, kind: kind, fileName: fileName)
+            }
+            reader.add(line, file: fileIndex, number: batch.numbers[i])
+            file.instances += 1
+          } catch {
+            guard skipBadLines else {
+              throw AnalysisError.badLine(path: path, line: batch.numbers[i], reason: error.reason)
+            }
+            report.skippedLines += 1
+            if report.firstSkippedLines.count < listedSkips {
+              report.firstSkippedLines.append(
+                .init(path: path, line: batch.numbers[i], reason: error.reason))
+            }
+          }
+        }
+        batch.removeAll()
+      }
       try shard.forEachLine { line, position in
         file.lines = position.number
         if WhitespaceOnly.check(line) {
           report.blankLines += 1
           return
         }
-        do throws(BadLine) {
-          try reader.add(
-            line: line, file: fileIndex, fileName: fileNames[fileIndex], number: position.number)
-          file.instances += 1
-        } catch {
-          guard skipBadLines else {
-            throw AnalysisError.badLine(path: path, line: position.number, reason: error.reason)
-          }
-          report.skippedLines += 1
-          if report.firstSkippedLines.count < listedSkips {
-            report.firstSkippedLines.append(
-              .init(path: path, line: position.number, reason: error.reason))
-          }
-        }
+        batch.append(line, number: position.number)
+        if batch.isFull { try addBatch() }
       }
+      try addBatch()
       report.files.append(file)
     }
     hashing.wait()
@@ -199,11 +223,75 @@ struct BadLine: Error {
   var reason: String
 }
 
-/// Turns lines into instances.
-private struct LineParser {
-  let fields: AnswerFields
+/// Lines read but not yet parsed: their bytes, one after another.
+private struct LineBatch {
+  /// Lines a batch holds: enough that each core has thousands to parse.
+  static let capacity = 16384
+  private var bytes: [UInt8] = []
+  private var ends: [Int] = []
+  private(set) var numbers: [Int] = []
+
+  var isFull: Bool { numbers.count >= Self.capacity }
+
+  mutating func append(_ line: Span<UInt8>, number: Int) {
+    bytes.append(copying: line)
+    ends.append(bytes.count)
+    numbers.append(number)
+  }
+
+  /// Line `i` parsed as `kind` (nil: detected from the line).
+  func parse(_ i: Int, _ parser: LineParser, kind: AnswerKind?, fileName: String)
+    throws(BadLine) -> ParsedLine
+  {
+    try parser.parse(
+      bytes.span.extracting((i == 0 ? 0 : ends[i - 1])..<ends[i]), kind: kind, fileName: fileName)
+  }
+
+  mutating func removeAll() {
+    bytes.removeAll(keepingCapacity: true)
+    ends.removeAll(keepingCapacity: true)
+    numbers.removeAll(keepingCapacity: true)
+  }
+
+  /// Every line parsed, in order: on all cores, each core a run of lines.
+  func parse(_ parser: LineParser, kind: AnswerKind?, fileName: String)
+    -> [Result<ParsedLine, BadLine>]
+  {
+    let count = numbers.count
+    let chunks = min(count, 4 * ProcessInfo.processInfo.activeProcessorCount)
+    guard chunks > 1 else {
+      return (0..<count).map { i in
+        Result { () throws(BadLine) in try parse(i, parser, kind: kind, fileName: fileName) }
+      }
+    }
+    let parsed = Mutex([[Result<ParsedLine, BadLine>]](repeating: [], count: chunks))
+    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+      let range = (chunk * count / chunks)..<((chunk + 1) * count / chunks)
+      let results = range.map { i in
+        Result { () throws(BadLine) in try parse(i, parser, kind: kind, fileName: fileName) }
+      }
+      parsed.withLock { $0[chunk] = results }
+    }
+    return parsed.withLock { $0.flatMap { $0 } }
+  }
+}
+
+/// A line parsed into an instance, before it takes its place in the set: its index, group and
+/// question number are given in line order by `InstanceCollector.add`.
+private struct ParsedLine: Sendable {
+  var kind: AnswerKind
+  var instance: AnswerInstance
+  var groupKey: [String]
+  var judgedByLog = false
+  var judgedByTailscan = false
+  var disagreement = false
+  var operandsFromQuestion = false
+}
+
+/// The instances of the lines parsed so far, in order; their groups and question numbers.
+private struct InstanceCollector {
+  /// The log's kind: given, or that of the first instance.
   var kind: AnswerKind?
-  let groupBy: [String]
   var instances: [AnswerInstance] = []
   var groups: [[String]] = []
   var groupIndex: [[String]: Int] = [:]
@@ -213,17 +301,51 @@ private struct LineParser {
   var disagreements = 0
   var operandsFromQuestion = 0
 
+  mutating func add(_ line: ParsedLine, file: Int, number: Int) {
+    var instance = line.instance
+    instance.index = instances.count
+    instance.file = file
+    instance.line = number
+    if let question = instance.question {
+      let next = questionIDs.count
+      instance.questionID = questionIDs[question, default: next]
+      if instance.questionID == next { questionIDs[question] = next }
+    }
+    // Lines of a log mostly share the group of the line before.
+    if let last = instances.last, groups[last.group] == line.groupKey {
+      instance.group = last.group
+    } else if let index = groupIndex[line.groupKey] {
+      instance.group = index
+    } else {
+      instance.group = groups.count
+      groupIndex[line.groupKey] = groups.count
+      groups.append(line.groupKey)
+    }
+    if line.judgedByLog { judgedByLog += 1 }
+    if line.judgedByTailscan { judgedByTailscan += 1 }
+    if line.disagreement { disagreements += 1 }
+    if line.operandsFromQuestion { operandsFromQuestion += 1 }
+    kind = line.kind
+    instances.append(instance)
+  }
+}
+
+/// Turns lines into instances; the same on any thread.
+private struct LineParser: Sendable {
+  let fields: AnswerFields
+  let groupBy: [String]
   /// The group-by names that are fields of `AnswerFields`.
   let groupFields: [AnswerFields.Field?]
 
-  init(fields: AnswerFields, kind: AnswerKind?, groupBy: [String]) {
+  init(fields: AnswerFields, groupBy: [String]) {
     self.fields = fields
-    self.kind = kind
     self.groupBy = groupBy
     groupFields = groupBy.map(AnswerFields.Field.init(rawValue:))
   }
 
-  mutating func add(line: Span<UInt8>, file: Int, fileName: String, number: Int) throws(BadLine)
+  /// The instance of `line`, of `kind` (nil: detected from the line).
+  func parse(_ line: Span<UInt8>, kind: AnswerKind?, fileName: String) throws(BadLine)
+    -> ParsedLine
   {
     let value: JSONValue
     do {
@@ -243,8 +365,7 @@ private struct LineParser {
         ? .arithmetic : .qa)
     // The group is added only once the line is known good: a skipped line makes no group.
     var groupKey = try groupKey(of: value, resolved, fileName: fileName)
-    var instance = AnswerInstance(
-      index: instances.count, file: file, line: number, group: 0, correct: false)
+    var instance = AnswerInstance(index: 0, file: 0, line: 0, group: 0, correct: false)
     let fromLog = try resolved[.correct].map { v throws(BadLine) -> Bool in
       guard let truth = v.truth else {
         throw BadLine(
@@ -307,14 +428,15 @@ private struct LineParser {
       }
     }
 
+    var parsed = ParsedLine(kind: lineKind, instance: instance, groupKey: groupKey)
     switch (fromLog, scored) {
     case (let log?, let mine):
-      instance.correct = log
-      judgedByLog += 1
-      if let mine, mine != log { disagreements += 1 }
+      parsed.instance.correct = log
+      parsed.judgedByLog = true
+      parsed.disagreement = mine.map { $0 != log } ?? false
     case (nil, let mine?):
-      instance.correct = mine
-      judgedByTailscan += 1
+      parsed.instance.correct = mine
+      parsed.judgedByTailscan = true
     case (nil, nil):
       let missing =
         prediction == nil
@@ -323,14 +445,8 @@ private struct LineParser {
         reason: "cannot tell whether the answer is right: no correctness field and \(missing) "
           + "(see 'tailscan correlate --help' for the fields read, or name one with --field)")
     }
-    if let question = instance.question {
-      instance.questionID = questionIDs[question, default: questionIDs.count]
-      questionIDs[question] = instance.questionID
-    }
-    if fromQuestion { operandsFromQuestion += 1 }
-    instance.group = group(groupKey)
-    kind = lineKind
-    instances.append(instance)
+    parsed.operandsFromQuestion = fromQuestion
+    return parsed
   }
 
   /// The group-by values of `value`.
@@ -354,14 +470,6 @@ private struct LineParser {
       key.append(text)
     }
     return key
-  }
-
-  /// The index of the group with values `key`, adding the group when new.
-  private mutating func group(_ key: [String]) -> Int {
-    if let index = groupIndex[key] { return index }
-    groupIndex[key] = groups.count
-    groups.append(key)
-    return groups.count - 1
   }
 
   /// The entities of a `question_entities`/`answer_entities` value: a list or one item, each a

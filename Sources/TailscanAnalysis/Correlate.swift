@@ -180,7 +180,7 @@ public enum Correlate {
       request.inputs, fields: fields, kind: request.kind,
       groupBy: request.groupBy ?? CorrelateRequest.defaultGroupBy,
       skipBadLines: request.skipBadLines)
-    if request.groupBy == nil { answers = answers.droppingAbsentGroupFields() }
+    if request.groupBy == nil { answers.dropAbsentGroupFields() }
     let groupBy = answers.groupFields
     let kind = answers.kind
     let keys = request.keys ?? defaultKeys(answers)
@@ -194,27 +194,32 @@ public enum Correlate {
       : .decades(minimumSize: request.minBinSize ?? (kind == .qa ? 500 : 1))
     let measure = request.frequency ?? (kind == .qa ? .documents : .occurrences)
     let manifest = try Manifest.read(directory: request.counts)
-    let join = FrequencyJoin(directory: request.counts, measure: measure)
 
-    // Join serially (the lookups share caches), then compute the statistics of every group
-    // and key on all cores: the bootstrap dominates.
+    // Each group and key is joined and its statistics computed on its own, on all cores.
     var byGroup = [[Int]](repeating: [], count: answers.groups.count)
     for (i, instance) in answers.instances.enumerated() { byGroup[instance.group].append(i) }
-    var joined: [JoinedKeys] = []
-    for members in byGroup {
-      let instances = members.map { answers.instances[$0] }
-      for key in keys {
-        joined.append(try joinKeys(key, instances: instances, join: join, zero: request.zero))
+    let pool = JoinPool(directory: request.counts, measure: measure)
+    let instances = answers.instances
+    if keys.contains(where: { CorrelateKey.keys(for: .qa).contains($0) }) {
+      try pool.resolveEntities(instances)
+    }
+    let computed = Mutex(
+      [Result<CorrelateSummary.KeyResult, any Error>?](
+        repeating: nil, count: byGroup.count * keys.count))
+    let groupMembers = byGroup
+    DispatchQueue.concurrentPerform(iterations: groupMembers.count * keys.count) { job in
+      let result = Result {
+        let joined = try pool.withJoin { join in
+          try joinKeys(
+            keys[job % keys.count], instances: instances, members: groupMembers[job / keys.count],
+            join: join, zero: request.zero)
+        }
+        return statistics(joined, mode: mode, bootstrap: request.bootstrap, seed: request.seed)
       }
+      computed.withLock { $0[job] = result }
     }
-    let computed = Mutex([CorrelateSummary.KeyResult?](repeating: nil, count: joined.count))
-    let jobs = joined
-    DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
-      let result = statistics(
-        jobs[i], mode: mode, bootstrap: request.bootstrap, seed: request.seed)
-      computed.withLock { $0[i] = result }
-    }
-    let results = computed.withLock { $0.compactMap { $0 } }
+    // The first error in job order, whichever worker met it first.
+    let results = try computed.withLock { all in try all.compactMap { try $0?.get() } }
     var groups: [CorrelateSummary.Group] = []
     for (g, members) in byGroup.enumerated() {
       let correct = members.count { answers.instances[$0].correct }
@@ -281,9 +286,10 @@ public enum Correlate {
     var zeroKeys = 0
   }
 
-  /// Joins one group's instances for `key`: their keys, frequencies and answers.
+  /// Joins one group's instances (`members`, indices into `instances`) for `key`: their keys,
+  /// frequencies and answers.
   static func joinKeys(
-    _ key: CorrelateKey, instances: [AnswerInstance], join: FrequencyJoin,
+    _ key: CorrelateKey, instances: [AnswerInstance], members: [Int], join: FrequencyJoin,
     zero: CorrelateRequest.Zero
   ) throws -> JoinedKeys {
     var joined = JoinedKeys(key: key)
@@ -294,11 +300,12 @@ public enum Correlate {
     }
     var index: [KeyIdentity: Int] = [:]
     var zeroLabels: Set<Int> = []
-    for instance in instances {
-      switch try join.value(key, of: instance) {
+    for member in members {
+      let correct = instances[member].correct
+      switch try join.value(key, of: instances, at: member) {
       case .unmatched(let reason):
         joined.reasons[reason, default: 0] += 1
-      case .found(let label, let id, let frequency):
+      case .found(let id, let frequency):
         if frequency == 0 {
           joined.zeroInstances += 1
           zeroLabels.insert(id)
@@ -306,14 +313,16 @@ public enum Correlate {
         }
         // A label seen with another frequency (questions written alike) is another key.
         let identity = KeyIdentity(id: id, frequency: frequency)
-        if let i = index[identity] {
+        let next = joined.points.count
+        let i = index[identity, default: next]
+        if i < next {
           joined.points[i].instances += 1
-          joined.points[i].correct += instance.correct ? 1 : 0
+          joined.points[i].correct += correct ? 1 : 0
         } else {
-          index[identity] = joined.points.count
-          joined.labels.append(label)
+          index[identity] = next
+          joined.labels.append(join.label(key, id: id, of: instances, at: member))
           joined.points.append(
-            KeyPoint(frequency: frequency, instances: 1, correct: instance.correct ? 1 : 0))
+            KeyPoint(frequency: frequency, instances: 1, correct: correct ? 1 : 0))
         }
       }
     }

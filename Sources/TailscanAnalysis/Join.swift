@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import TailscanCount
 import TailscanStore
 
@@ -44,24 +46,39 @@ public enum FrequencyMeasure: String, Sendable, Codable, CaseIterable {
 
 /// A key's value for one instance.
 enum KeyValue: Equatable {
-  /// The key (its text, and a number for it: equal numbers, equal keys) and its frequency.
-  case found(label: String, id: Int, frequency: UInt64)
+  /// The key (a number for it: equal numbers, equal keys; `FrequencyJoin.label` names it) and
+  /// its frequency.
+  case found(id: Int, frequency: UInt64)
   /// Why the instance has no value for this key.
   case unmatched(String)
 }
 
 /// Looks up the frequency of each key of each instance in the count tables, caching every
 /// lookup (logs repeat their keys across seeds, shots and models).
-final class FrequencyJoin {
+///
+/// Not thread-safe: its caches are its own. `Correlate` hands each to one worker at a time
+/// through a pool, hence `@unchecked Sendable`.
+final class FrequencyJoin: @unchecked Sendable {
   let lookup: TermLookup
   let measure: FrequencyMeasure
-  private var numberCache: [String: KeyValue] = [:]
+  /// Number terms as a key of the caches: up to three terms, or a number and a keyword.
+  private struct NumberTerms: Hashable {
+    enum Kind: UInt8 { case numbers, keyword, unitPair }
+    var kind: Kind
+    var first: String
+    var second: String?
+    var third: String?
+  }
+  private var numberCache: [NumberTerms: KeyValue] = [:]
   /// The entity each text names (id or alias), nil for none.
   private var idCache: [String: UInt32?] = [:]
   /// The entities each answer alias mentions.
   private var aliasCache: [String: [UInt32]] = [:]
-  /// The entities each question mentions, by `AnswerInstance.questionID`.
-  private var questionCache: [Int: [UInt32]] = [:]
+  /// The entities each question mentions, by `AnswerInstance.questionID` (shared by every
+  /// join of a pool: found once, on all cores, by `JoinPool.resolveEntities`).
+  var questionMentions: [[UInt32]] = []
+  /// Each instance's values of the entity keys, by `AnswerInstance.index` (shared likewise).
+  var entityValues: [EntityValues] = []
   private var countCache: [UInt32: UInt64] = [:]
   private var pairCache: [UInt64: UInt64?] = [:]
 
@@ -70,67 +87,89 @@ final class FrequencyJoin {
     self.measure = measure
   }
 
-  /// The value of `key` for `instance`.
+  /// The value of `key` for instance `i` of `instances`. Read field by field, an instance is
+  /// not copied.
   ///
   /// - Throws: errors of the tables themselves (missing family, corruption), never a
   ///   per-instance problem: those are `.unmatched`.
-  func value(_ key: CorrelateKey, of instance: AnswerInstance) throws -> KeyValue {
+  func value(_ key: CorrelateKey, of instances: [AnswerInstance], at i: Int) throws -> KeyValue {
     switch key {
     case .x1, .x1x2, .x1y, .x1x2y:
-      var terms: [(name: String, value: String?)] = [("x1", instance.x1)]
-      if key == .x1x2 || key == .x1x2y { terms.append(("x2", instance.x2)) }
-      if key == .x1y || key == .x1x2y { terms.append(("gold answer", instance.gold)) }
-      if let missing = terms.first(where: { $0.value == nil }) {
-        return .unmatched("no \(missing.name)")
-      }
-      return try numbers(terms.compactMap(\.value))
+      guard let x1 = instances[i].x1 else { return .unmatched("no x1") }
+      let withX2 = key == .x1x2 || key == .x1x2y
+      let withGold = key == .x1y || key == .x1x2y
+      if withX2 && instances[i].x2 == nil { return .unmatched("no x2") }
+      if withGold && instances[i].gold == nil { return .unmatched("no gold answer") }
+      let rest = [withX2 ? instances[i].x2 : nil, withGold ? instances[i].gold : nil]
+        .compactMap { $0 }
+      return try numbers(
+        NumberTerms(kind: .numbers, first: x1, second: rest.first, third: rest.dropFirst().first))
     case .x1unit, .x1x2unit:
-      guard let x1 = instance.x1 else { return .unmatched("no x1") }
-      guard let unit = instance.unit else { return .unmatched("no unit") }
+      guard let x1 = instances[i].x1 else { return .unmatched("no x1") }
+      guard let unit = instances[i].unit else { return .unmatched("no unit") }
       guard let keyword = try lookup.keyword(unit) else {
         return .unmatched("'\(unit)' is not a unit keyword of the tables")
       }
       let first = try numberKeyword(x1, keyword)
       guard key == .x1x2unit else { return first }
-      guard let x2 = instance.x2 else { return .unmatched("no x2") }
+      guard let x2 = instances[i].x2 else { return .unmatched("no x2") }
       let second = try numberKeyword(x2, keyword)
       switch (first, second) {
-      case (.found(_, _, let a), .found(_, _, let b)):
-        let label = "\(x1) \(x2) \(keyword)"
-        return .found(label: label, id: intern(label), frequency: min(a, b))
+      case (.found(_, let a), .found(_, let b)):
+        return .found(
+          id: intern(NumberTerms(kind: .unitPair, first: x1, second: x2, third: keyword)),
+          frequency: min(a, b))
       case (.unmatched(let reason), _), (_, .unmatched(let reason)):
         return .unmatched(reason)
       }
     case .relevant, .question, .answer:
-      return try entityValue(key, of: instance)
+      let values = entityValues[i]
+      let value =
+        key == .answer ? values.answer : key == .question ? values.question : values.relevant
+      switch value {
+      case .found(let frequency):
+        // Questions are interned when read; an instance without one is a key of its own.
+        let id = instances[i].questionID >= 0 ? instances[i].questionID : -1 - instances[i].index
+        return .found(id: id, frequency: frequency)
+      case .unmatched(let reason):
+        return .unmatched(reason.rawValue)
+      }
+    }
+  }
+
+  /// The text of the key numbered `id` (`value` gave it for instance `i`).
+  func label(_ key: CorrelateKey, id: Int, of instances: [AnswerInstance], at i: Int) -> String {
+    switch key {
+    case .relevant, .question, .answer:
+      // Without a question text, the line is the key: of its log, as lines of two logs differ.
+      return instances[i].question ?? "log \(instances[i].file + 1) line \(instances[i].line)"
+    default:
+      return numberLabels[id]
     }
   }
 
   // MARK: - Numbers
 
-  private func numbers(_ terms: [String]) throws -> KeyValue {
-    // Cached by the terms, length-prefixed: a term may hold a space ("18 432").
-    try cachedNumbers(
-      key: terms.map { "\($0.utf8.count):\($0)" }.joined(),
-      label: terms.joined(separator: " ")
-    ) { try lookup.numberCounts(terms) }
+  private func numbers(_ terms: NumberTerms) throws -> KeyValue {
+    try cachedNumbers(terms) {
+      try lookup.numberCounts([terms.first] + [terms.second, terms.third].compactMap { $0 })
+    }
   }
 
   private func numberKeyword(_ number: String, _ keyword: String) throws -> KeyValue {
-    // "k…" is never a key of `numbers`, whose keys start with a digit.
-    try cachedNumbers(
-      key: "k\(number.utf8.count):\(number)\(keyword)", label: "\(number) \(keyword)"
-    ) { try lookup.numberKeywordCounts(number, keyword) }
+    try cachedNumbers(NumberTerms(kind: .keyword, first: number, second: keyword)) {
+      try lookup.numberKeywordCounts(number, keyword)
+    }
   }
 
-  /// The value of number terms under cache key `key`: looked up with `counts` the first time.
+  /// The value of number terms `key`: looked up with `counts` the first time.
   private func cachedNumbers(
-    key: String, label: @autoclosure () -> String, _ counts: () throws -> NGramCounts
+    _ key: NumberTerms, _ counts: () throws -> NGramCounts
   ) throws -> KeyValue {
     if let cached = numberCache[key] { return cached }
     let result: KeyValue
     do {
-      result = .found(label: label(), id: intern(key), frequency: pick(try counts()))
+      result = .found(id: intern(key), frequency: pick(try counts()))
     } catch TermError.notANumber(let value, let digits) {
       result = .unmatched("'\(value)' is not a number term (1 to \(digits) ASCII digits)")
     }
@@ -138,14 +177,17 @@ final class FrequencyJoin {
     return result
   }
 
-  /// Numbers for the keys of number terms.
-  private var labelIDs: [String: Int] = [:]
+  /// Numbers for the keys of number terms, and their texts by number.
+  private var labelIDs: [NumberTerms: Int] = [:]
+  private var numberLabels: [String] = []
 
-  /// The number of `label` (the next one when new).
-  private func intern(_ label: String) -> Int {
-    if let id = labelIDs[label] { return id }
-    labelIDs[label] = labelIDs.count
-    return labelIDs.count - 1
+  /// The number of `terms` (the next one when new).
+  private func intern(_ terms: NumberTerms) -> Int {
+    if let id = labelIDs[terms] { return id }
+    labelIDs[terms] = numberLabels.count
+    numberLabels.append(
+      ([terms.first] + [terms.second, terms.third].compactMap { $0 }).joined(separator: " "))
+    return numberLabels.count - 1
   }
 
   private func pick(_ counts: NGramCounts) -> UInt64 {
@@ -154,60 +196,41 @@ final class FrequencyJoin {
 
   // MARK: - Entities (Kandpal et al.)
 
-  /// Each instance's answer and question entities (by `AnswerInstance.index`), found once for
-  /// all keys.
-  private var instanceEntities: [(answers: [UInt32], questions: [UInt32])?] = []
-
-  private func entityValue(_ key: CorrelateKey, of instance: AnswerInstance) throws -> KeyValue {
-    // Without a question text, the line is the key: of its log, as lines of two logs differ.
-    let label = instance.question ?? "log \(instance.file + 1) line \(instance.line)"
-    // Questions are interned when read; an instance without one is a key of its own.
-    let id = instance.questionID >= 0 ? instance.questionID : -1 - instance.index
-    if instanceEntities.count <= instance.index {
-      instanceEntities.append(
-        contentsOf: repeatElement(nil, count: instance.index + 1 - instanceEntities.count))
-    }
-    let answers: [UInt32]
-    let questions: [UInt32]
-    if let found = instanceEntities[instance.index] {
-      (answers, questions) = found
-    } else {
-      answers = try answerEntities(of: instance)
-      questions = try questionEntities(of: instance).filter { !answers.contains($0) }
-      instanceEntities[instance.index] = (answers, questions)
-    }
+  /// The values of the entity keys of instance `i`: its answer and question entities found,
+  /// then their document (or mention) counts.
+  func entityValues(of instances: [AnswerInstance], at i: Int) throws -> EntityValues {
+    let answers = try answerEntities(of: instances, at: i)
     guard !answers.isEmpty else {
-      return .unmatched(
-        instance.answerEntities == nil
-          ? "no answer alias names a dictionary entity" : "no answer entity is in the dictionary")
+      let reason: EntityValues.Reason =
+        instances[i].answerEntities == nil ? .noAnswerAlias : .noAnswerEntity
+      return EntityValues(relevant: .unmatched(reason), question: .unmatched(reason),
+        answer: .unmatched(reason))
     }
-    switch key {
-    case .answer:
-      return .found(
-        label: label, id: id, frequency: try answers.map(entityFrequency).max() ?? 0)
-    case .question:
-      guard !questions.isEmpty else { return .unmatched(noQuestionEntity(instance)) }
-      return .found(
-        label: label, id: id, frequency: try questions.map(entityFrequency).max() ?? 0)
-    default:
-      guard !questions.isEmpty else { return .unmatched(noQuestionEntity(instance)) }
-      var best: UInt64 = 0
-      for q in questions {
-        for a in answers {
-          guard let shared = try pairDocuments(q, a) else {
-            return .unmatched("a question–answer entity pair was not counted (pair list)")
-          }
-          best = max(best, shared)
+    let answer = EntityValues.Value.found(try answers.map(entityFrequency).max() ?? 0)
+    let questions = try questionEntities(of: instances, at: i).filter { !answers.contains($0) }
+    guard !questions.isEmpty else {
+      let reason: EntityValues.Reason =
+        instances[i].questionEntities == nil ? .noQuestionMention : .noQuestionEntity
+      return EntityValues(
+        relevant: .unmatched(reason), question: .unmatched(reason), answer: answer)
+    }
+    let question = EntityValues.Value.found(try questions.map(entityFrequency).max() ?? 0)
+    var best: UInt64 = 0
+    for q in questions {
+      for a in answers {
+        guard let shared = try pairDocuments(q, a) else {
+          return EntityValues(
+            relevant: .unmatched(.pairNotCounted), question: question, answer: answer)
         }
+        best = max(best, shared)
       }
-      return .found(label: label, id: id, frequency: best)
     }
+    return EntityValues(relevant: .found(best), question: question, answer: answer)
   }
 
-  private func noQuestionEntity(_ instance: AnswerInstance) -> String {
-    instance.questionEntities == nil
-      ? "the question mentions no dictionary entity other than the answer"
-      : "no question entity is in the dictionary"
+  /// What the question text of each of `questions` (by question number) mentions.
+  func mentions(of questions: ArraySlice<String>) throws -> [[UInt32]] {
+    try questions.map { try lookup.entitiesMentioned(in: $0) }
   }
 
   /// The table ids of the mentions that name a dictionary entity (by id, else by a name).
@@ -241,35 +264,32 @@ final class FrequencyJoin {
   }
 
   /// The entities the question field names, or failing that those its text mentions.
-  private func questionEntities(of instance: AnswerInstance) throws -> [UInt32] {
-    if let mentions = instance.questionEntities { return try resolve(mentions) }
-    guard let question = instance.question else { return [] }
-    if let cached = questionCache[instance.questionID] { return cached }
-    let found = try lookup.entitiesMentioned(in: question)
-    questionCache[instance.questionID] = found
-    return found
+  private func questionEntities(of instances: [AnswerInstance], at i: Int) throws -> [UInt32] {
+    if let mentions = instances[i].questionEntities { return try resolve(mentions) }
+    guard instances[i].question != nil else { return [] }
+    return questionMentions[instances[i].questionID]
   }
 
   /// The answer entities: those the field names; failing that, the entity the canonical
   /// answer names; failing that, Kandpal et al.'s rule: the entity the aliases mention most.
-  private func answerEntities(of instance: AnswerInstance) throws -> [UInt32] {
-    if let mentions = instance.answerEntities { return try resolve(mentions) }
-    guard let first = instance.aliases.first else { return [] }
+  private func answerEntities(of instances: [AnswerInstance], at i: Int) throws -> [UInt32] {
+    if let mentions = instances[i].answerEntities { return try resolve(mentions) }
+    guard let first = instances[i].aliases.first else { return [] }
     if let id = try entityID(first) { return [id] }
     var tally: [(id: UInt32, count: Int)] = []
-    for alias in instance.aliases {
+    for alias in instances[i].aliases {
       let mentioned = try aliasCache[alias] ?? lookup.entitiesMentioned(in: alias)
       aliasCache[alias] = mentioned
       for id in mentioned {
-        if let i = tally.firstIndex(where: { $0.id == id }) {
-          tally[i].count += 1
+        if let t = tally.firstIndex(where: { $0.id == id }) {
+          tally[t].count += 1
         } else {
           tally.append((id, 1))
         }
       }
     }
     // The first of the most mentioned that the question does not mention.
-    let inQuestion = try questionEntities(of: instance)
+    let inQuestion = try questionEntities(of: instances, at: i)
     tally.removeAll { inQuestion.contains($0.id) }
     guard let most = tally.map(\.count).max(), let top = tally.first(where: { $0.count == most })
     else { return [] }
@@ -290,5 +310,82 @@ final class FrequencyJoin {
     let value = try lookup.pairDocuments(a, b)
     pairCache[key] = value
     return value
+  }
+}
+
+/// The values of the entity keys (Kandpal et al.) of one instance.
+struct EntityValues: Sendable {
+  enum Reason: String, Sendable {
+    case noAnswerAlias = "no answer alias names a dictionary entity"
+    case noAnswerEntity = "no answer entity is in the dictionary"
+    case noQuestionMention = "the question mentions no dictionary entity other than the answer"
+    case noQuestionEntity = "no question entity is in the dictionary"
+    case pairNotCounted = "a question–answer entity pair was not counted (pair list)"
+  }
+  enum Value: Sendable {
+    case found(UInt64)
+    case unmatched(Reason)
+  }
+  var relevant: Value
+  var question: Value
+  var answer: Value
+}
+
+/// Frequency joins for the cores: each worker takes one (whose caches it keeps for its next
+/// job) and gives it back.
+final class JoinPool: Sendable {
+  private let directory: String
+  private let measure: FrequencyMeasure
+  private let idle = Mutex<[FrequencyJoin]>([])
+  /// What every join shares: the entities each question mentions, and the entity-key values
+  /// of each instance.
+  private let shared = Mutex<(mentions: [[UInt32]], values: [EntityValues])>(([], []))
+
+  init(directory: String, measure: FrequencyMeasure) {
+    self.directory = directory
+    self.measure = measure
+  }
+
+  func withJoin<T>(_ body: (FrequencyJoin) throws -> T) rethrows -> T {
+    let join =
+      idle.withLock { $0.popLast() } ?? FrequencyJoin(directory: directory, measure: measure)
+    (join.questionMentions, join.entityValues) = shared.withLock { ($0.mentions, $0.values) }
+    defer { idle.withLock { $0.append(join) } }
+    return try body(join)
+  }
+
+  /// Finds the entity-key values of every instance on all cores: first what each distinct
+  /// question mentions (once per question, not per model that answered it), then each
+  /// instance's entities and their counts.
+  func resolveEntities(_ instances: [AnswerInstance]) throws {
+    var questions: [String] = []
+    for i in instances.indices where instances[i].questionID == questions.count {
+      // Question numbers are given in order of first appearance.
+      questions.append(instances[i].question ?? "")
+    }
+    let texts = questions
+    let mentions = try onAllCores(count: texts.count) { join, range in
+      try join.mentions(of: texts[range])
+    }
+    shared.withLock { $0.mentions = mentions }
+    let values = try onAllCores(count: instances.count) { join, range in
+      try range.map { try join.entityValues(of: instances, at: $0) }
+    }
+    shared.withLock { $0.values = values }
+  }
+
+  /// `body` over `0..<count` in runs, on all cores; the results in order.
+  private func onAllCores<T: Sendable>(
+    count: Int, _ body: @Sendable (FrequencyJoin, Range<Int>) throws -> [T]
+  ) throws -> [T] {
+    let runs = min(count, 8 * ProcessInfo.processInfo.activeProcessorCount)
+    guard runs > 0 else { return [] }
+    let results = Mutex([Result<[T], any Error>?](repeating: nil, count: runs))
+    DispatchQueue.concurrentPerform(iterations: runs) { run in
+      let range = (run * count / runs)..<((run + 1) * count / runs)
+      let result = Result { try withJoin { try body($0, range) } }
+      results.withLock { $0[run] = result }
+    }
+    return try results.withLock { all in try all.flatMap { try $0?.get() ?? [] } }
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TailscanIO
 
 /// The report directory of `correlate`: `summary.json`, `keys.csv`, `bins.csv`, a figure per
@@ -134,7 +135,8 @@ public enum Report {
   }
 
   /// One row per key: the group's values, the key type, the key, its frequency, instances,
-  /// correct, accuracy and bin.
+  /// correct, accuracy and bin. The rows of each group and key are made on all cores, a few
+  /// at a time, and written in order.
   static func writeKeys(
     _ summary: CorrelateSummary, to out: inout CSVWriter
   ) throws {
@@ -142,28 +144,52 @@ public enum Report {
       summary.settings.groupBy + [
         "key_type", "key", "frequency", "instances", "correct", "accuracy", "bin",
       ])
-    for group in summary.groups {
-      for result in group.keys {
-        let points = result.points
-        var bin = 0  // keys ascend in frequency, and so do the bins
-        let bins = result.binning.bins
-        for i in points.frequency.indices {
-          let frequency = Double(points.frequency[i])
-          while bin < bins.count && bins[bin].upper <= frequency { bin += 1 }
-          for value in group.values { try out.field(value) }
-          try out.field(result.key.rawValue)
-          try out.field(points.label[i])
-          try out.field(points.frequency[i])
-          try out.field(points.instances[i])
-          try out.field(points.correct[i])
-          try out.field(number(Double(points.correct[i]) / Double(points.instances[i])))
-          let inBin =
-            bin < bins.count && bins[bin].lower <= frequency && frequency < bins[bin].upper
-          try out.field(inBin ? "\(bins[bin].index)" : "")
-          try out.endRow()
-        }
+    let results = summary.groups.flatMap { group in group.keys.map { (group.values, $0) } }
+    let window = 2 * ProcessInfo.processInfo.activeProcessorCount
+    for start in stride(from: 0, to: results.count, by: window) {
+      let batch = results[start..<min(start + window, results.count)]
+      let made = Mutex([CSVRows](repeating: CSVRows(), count: batch.count))
+      DispatchQueue.concurrentPerform(iterations: batch.count) { i in
+        let (values, result) = batch[batch.startIndex + i]
+        let rows = keyRows(values: values, result: result)
+        made.withLock { $0[i] = rows }
       }
+      for rows in made.withLock({ $0 }) { try out.write(rows) }
     }
+  }
+
+  /// The keys.csv rows of one group's key.
+  private static func keyRows(
+    values: [String], result: CorrelateSummary.KeyResult
+  ) -> CSVRows {
+    var out = CSVRows()
+    // The group's values and the key type begin every row of this key.
+    let prefix = Array(CSVRows.line(values + [result.key.rawValue]).utf8.dropLast())
+    let points = result.points
+    // Read in place through a span: the same question (one string) labels a key in every
+    // group, and copying it would have the cores contend for its reference count.
+    let labels = points.label.span
+    let frequencies = points.frequency
+    let (instances, correct) = (points.instances, points.correct)
+    var bin = 0  // keys ascend in frequency, and so do the bins
+    let bins = result.binning.bins
+    for i in frequencies.indices {
+      let frequency = Double(frequencies[i])
+      while bin < bins.count && bins[bin].upper <= frequency { bin += 1 }
+      out.raw(prefix)
+      out.field(labels[i])
+      out.field(frequencies[i])
+      out.field(instances[i])
+      out.field(correct[i])
+      out.field(number(Double(correct[i]) / Double(instances[i])))
+      if bin < bins.count && bins[bin].lower <= frequency && frequency < bins[bin].upper {
+        out.field(bins[bin].index)
+      } else {
+        out.field("")
+      }
+      out.endRow()
+    }
+    return out
   }
 
   /// One row per bin of each group and key.
@@ -243,22 +269,56 @@ enum CSVReader {
   }
 }
 
-/// A CSV file (RFC 4180) written as it is made: fields with a comma, a quote or a line break
-/// are quoted; lines end in `\n`.
-struct CSVWriter: ~Copyable {
-  private var file: FileWriter
-  private var buffer: [UInt8] = []
+/// CSV rows (RFC 4180) made in memory: fields with a comma, a quote or a line break are
+/// quoted; lines end in `\n`.
+struct CSVRows: Sendable {
+  private(set) var bytes: [UInt8] = []
   private var atRowStart = true
 
-  init(path: String) throws {
-    file = try FileWriter(path: path)
-    buffer.reserveCapacity(1 << 20)
+  /// Bytes already CSV (whole fields, commas between them) that begin a row.
+  mutating func raw(_ fields: [UInt8]) {
+    bytes.append(contentsOf: fields)
+    atRowStart = fields.isEmpty
   }
 
-  mutating func field(_ text: String) throws {
-    if !atRowStart { buffer.append(0x2C) }
+  mutating func field(_ text: String) {
+    if !atRowStart { bytes.append(0x2C) }
     atRowStart = false
-    Self.append(text, to: &buffer)
+    Self.append(text, to: &bytes)
+  }
+
+  /// A whole number, its decimal digits written straight into the bytes (keys.csv writes
+  /// three per row, a million rows and more).
+  mutating func field(_ value: some BinaryInteger) {
+    if !atRowStart { bytes.append(0x2C) }
+    atRowStart = false
+    guard let magnitude = UInt64(exactly: value.magnitude) else {
+      Self.append(String(value), to: &bytes)
+      return
+    }
+    if value < 0 { bytes.append(0x2D) }
+    let start = bytes.count
+    var rest = magnitude
+    repeat {
+      bytes.append(0x30 + UInt8(rest % 10))
+      rest /= 10
+    } while rest > 0
+    bytes[start...].reverse()
+  }
+
+  mutating func endRow() {
+    bytes.append(0x0A)
+    atRowStart = true
+  }
+
+  mutating func row(_ fields: [String]) {
+    for field in fields { self.field(field) }
+    endRow()
+  }
+
+  mutating func removeAll() {
+    bytes.removeAll(keepingCapacity: true)
+    atRowStart = true
   }
 
   /// Appends `text` as a CSV field, quoted if it holds a comma, a quote or a line break.
@@ -290,35 +350,39 @@ struct CSVWriter: ~Copyable {
 
   /// One CSV line of `fields`.
   static func line(_ fields: [String]) -> String {
-    var buffer: [UInt8] = []
-    for (i, field) in fields.enumerated() {
-      if i > 0 { buffer.append(0x2C) }
-      append(field, to: &buffer)
-    }
-    buffer.append(0x0A)
-    return String(decoding: buffer, as: UTF8.self)
+    var rows = CSVRows()
+    rows.row(fields)
+    return String(decoding: rows.bytes, as: UTF8.self)
   }
+}
 
-  mutating func field(_ value: some BinaryInteger) throws {
-    try field(String(value))
-  }
+/// A CSV file written as it is made, a MiB at a time.
+struct CSVWriter: ~Copyable {
+  private var file: FileWriter
+  private var rows = CSVRows()
 
-  mutating func endRow() throws {
-    buffer.append(0x0A)
-    atRowStart = true
-    if buffer.count >= 1 << 20 {
-      try file.write(bytes: buffer)
-      buffer.removeAll(keepingCapacity: true)
-    }
+  init(path: String) throws {
+    file = try FileWriter(path: path)
   }
 
   mutating func row(_ fields: [String]) throws {
-    for field in fields { try self.field(field) }
-    try endRow()
+    rows.row(fields)
+    if rows.bytes.count >= 1 << 20 { try flush() }
+  }
+
+  /// Rows made elsewhere (on other cores), after those written so far.
+  mutating func write(_ made: CSVRows) throws {
+    try flush()
+    try file.write(bytes: made.bytes)
+  }
+
+  private mutating func flush() throws {
+    try file.write(bytes: rows.bytes)
+    rows.removeAll()
   }
 
   consuming func close() throws {
-    try file.write(bytes: buffer)
+    try file.write(bytes: rows.bytes)
     try file.close()
   }
 }

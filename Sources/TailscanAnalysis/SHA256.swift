@@ -3,14 +3,14 @@ import Foundation
 /// SHA-256 (FIPS 180-4), to name the exact inputs of a report: the hex digest equals what
 /// `sha256sum` prints.
 struct SHA256 {
-  private var state: [UInt32] = [
+  private var state: InlineArray<8, UInt32> = [
     0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab,
     0x5be0_cd19,
   ]
   private var pending: [UInt8] = []
   private var length: UInt64 = 0
 
-  private static let k: [UInt32] = [
+  private static let k: InlineArray<64, UInt32> = [
     0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4,
     0xab1c_5ed5, 0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe,
     0x9bdc_06a7, 0xc19b_f174, 0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f,
@@ -25,22 +25,28 @@ struct SHA256 {
 
   /// Adds `bytes` to the message.
   mutating func update(_ bytes: some Collection<UInt8>) {
-    length &+= UInt64(bytes.count)
-    var input = Array(bytes)[...]
+    let input = Array(bytes)
+    update(input.span)
+  }
+
+  /// Adds the bytes of `input` to the message.
+  mutating func update(_ input: Span<UInt8>) {
+    length &+= UInt64(input.count)
+    var start = 0
     if !pending.isEmpty {
       let fill = min(64 - pending.count, input.count)
-      pending.append(contentsOf: input.prefix(fill))
-      input = input.dropFirst(fill)
+      for i in 0..<fill { pending.append(input[i]) }
+      start = fill
       guard pending.count == 64 else { return }
-      compress(pending[...], at: 0)
+      let block = pending
+      compress(block.span, at: 0)
       pending.removeAll(keepingCapacity: true)
     }
-    var start = input.startIndex
-    while input.endIndex - start >= 64 {
+    while input.count - start >= 64 {
       compress(input, at: start)
       start += 64
     }
-    pending.append(contentsOf: input[start...])
+    for i in start..<input.count { pending.append(input[i]) }
   }
 
   /// The digest, as lower-case hex.
@@ -49,25 +55,27 @@ struct SHA256 {
     var tail: [UInt8] = [0x80]
     while (pending.count + tail.count) % 64 != 56 { tail.append(0) }
     for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
-    pending.append(contentsOf: tail)
+    let padded = pending + tail
     var start = 0
-    while start < pending.count {
-      compress(pending[...], at: start)
+    while start < padded.count {
+      compress(padded.span, at: start)
       start += 64
     }
-    return state.map { word in
-      let hex = String(word, radix: 16)
+    return (0..<8).map { i in
+      let hex = String(state[i], radix: 16)
       return String(repeating: "0", count: 8 - hex.count) + hex
     }.joined()
   }
 
-  private mutating func compress(_ block: ArraySlice<UInt8>, at offset: Int) {
+  private mutating func compress(_ block: Span<UInt8>, at offset: Int) {
+    // The 64 bytes at `offset`, checked once, then read without a check per byte.
+    let bytes = block.extracting(offset..<(offset + 64))
     var w = InlineArray<64, UInt32>(repeating: 0)
     for i in 0..<16 {
-      let b = offset + 4 * i
+      let b = 4 * i
       w[i] =
-        UInt32(block[b]) << 24 | UInt32(block[b + 1]) << 16 | UInt32(block[b + 2]) << 8
-        | UInt32(block[b + 3])
+        UInt32(bytes[b]) << 24 | UInt32(bytes[b + 1]) << 16 | UInt32(bytes[b + 2]) << 8
+        | UInt32(bytes[b + 3])
     }
     func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }
     for i in 16..<64 {
@@ -78,10 +86,11 @@ struct SHA256 {
     var (a, b, c, d, e, f, g, h) = (
       state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7]
     )
+    let k = Self.k
     for i in 0..<64 {
       let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
       let choose = (e & f) ^ (~e & g)
-      let t1 = h &+ s1 &+ choose &+ Self.k[i] &+ w[i]
+      let t1 = h &+ s1 &+ choose &+ k[i] &+ w[i]
       let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
       let majority = (a & b) ^ (a & c) ^ (b & c)
       let t2 = s0 &+ majority
@@ -111,7 +120,9 @@ struct SHA256 {
     }
     defer { try? handle.close() }
     var hash = SHA256()
-    while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty { hash.update(data) }
+    while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty {
+      hash.update(Array(data).span)
+    }
     return hash.finish()
   }
 }

@@ -63,9 +63,9 @@ import Testing
   /// are question texts) must be quoted: "\r\n" is one Swift Character, equal to neither
   /// "\n" nor "\r", so it was written bare and split the row in two.
   @Test func csvQuotesCRLF() {
-    #expect(CSVWriter.line(["Who wrote\r\nHamlet?", "2"]) == "\"Who wrote\r\nHamlet?\",2\n")
-    #expect(CSVWriter.line(["a\rb"]) == "\"a\rb\"\n")
-    #expect(CSVWriter.line(["plain"]) == "plain\n")
+    #expect(CSVRows.line(["Who wrote\r\nHamlet?", "2"]) == "\"Who wrote\r\nHamlet?\",2\n")
+    #expect(CSVRows.line(["a\rb"]) == "\"a\rb\"\n")
+    #expect(CSVRows.line(["plain"]) == "plain\n")
   }
 
   /// Razeghi et al.'s answer is the first token of the completion, i.e. after the prompt's last

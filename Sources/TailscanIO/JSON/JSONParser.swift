@@ -371,7 +371,7 @@ public struct JSONParser: ~Copyable, Sendable {
       if b == UInt8(ascii: "\"") {
         i = j + 1
         guard hasEscapes else { return String(copying: run) }
-        Self.append(run.span, to: &scratch)
+        scratch.append(copying: run.span)
         // Safe because `scratch` holds validated runs and the UTF-8 of whole scalars (never a
         // surrogate) that escapes decoded to: valid UTF-8.
         return String(copying: unsafe UTF8Span(unchecked: scratch.span))
@@ -381,7 +381,7 @@ public struct JSONParser: ~Copyable, Sendable {
         hasEscapes = true
         scratch.removeAll(keepingCapacity: true)
       }
-      Self.append(run.span, to: &scratch)
+      scratch.append(copying: run.span)
       j = try escape(s, j)
       runStart = j
     }
@@ -505,12 +505,6 @@ public struct JSONParser: ~Copyable, Sendable {
     }
   }
 
-  /// Appends the bytes of `span` to `out`.
-  @inline(__always)
-  private static func append(_ span: Span<UInt8>, to out: inout [UInt8]) {
-    // Safe because the buffer is only read, inside the closure, for its own `count` bytes.
-    unsafe span.withUnsafeBufferPointer { unsafe out.append(contentsOf: $0) }
-  }
 
   /// `b` as two upper-case hex digits.
   private static func hex(_ b: UInt8) -> String {
