@@ -130,8 +130,8 @@ public enum AnswerLog {
     skipBadLines: Bool = false
   ) throws -> AnswerSet {
     let parser = LineParser(fields: fields, groupBy: groupBy)
-    var reader = InstanceCollector(kind: kind)
-    var report = AnswerLogReport()
+    // What the lines added so far made: changed only by the core adding a batch.
+    let state = Mutex(LogState(reader: InstanceCollector(kind: kind)))
     // The logs' digests are computed on another core while they are parsed.
     let digests = Mutex([Result<String, any Error>?](repeating: nil, count: paths.count))
     let hashing = DispatchGroup()
@@ -146,50 +146,67 @@ public enum AnswerLog {
     let fileNames = paths.indices.map { i in
       baseNames.count(where: { $0 == baseNames[i] }) > 1 ? paths[i] : baseNames[i]
     }
+    var files: [AnswerLogReport.File] = []
+    var blankLines = 0
     for (fileIndex, path) in paths.enumerated() {
       var file = AnswerLogReport.File(path: path, sha256: "", bytes: 0, lines: 0, instances: 0)
       var shard = try ShardReader(path: path)
       file.bytes = shard.fileSize
-      // Lines are parsed a batch at a time on all cores, then added in order.
-      let fileName = fileNames[fileIndex]
+      let source = LogState.Source(
+        file: fileIndex, path: path, fileName: fileNames[fileIndex], parser: parser,
+        skipBadLines: skipBadLines)
+      // Lines are read a batch at a time. Each batch is parsed on all cores while one of them
+      // adds the batch before it, in order.
       var batch = LineBatch()
-      func addBatch() throws {
-        for (i, result) in batch.parse(parser, kind: reader.kind, fileName: fileName).enumerated()
-        {
-          do throws(BadLine) {
-            var line = try result.get()
-            if let kind = reader.kind, line.kind != kind {
-              // Parsed before the first instance set the log's kind: again, as that kind.
-              line = try batch.parse(i, parser, kind: kind, fileName: fileName)
+      var previous: LineBatch? = nil
+      let parsed = Mutex<[[Result<ParsedLine, BadLine>]]>([])  // the previous batch's lines
+      func step() throws {
+        let current = batch
+        let last = previous
+        let kind = state.withLock { $0.reader.kind }
+        let runs = current.runs
+        let made = Mutex([[Result<ParsedLine, BadLine>]](repeating: [], count: runs))
+        let failure = Mutex<(any Error)?>(nil)
+        DispatchQueue.concurrentPerform(iterations: runs + 1) { i in
+          guard i > 0 else {
+            guard let last else { return }
+            var lines = parsed.withLock { LineBatch.take(&$0) }
+            do {
+              try state.withLock { try $0.add(last, &lines, from: source) }
+            } catch {
+              failure.withLock { $0 = error }
             }
-            reader.add(line, file: fileIndex, number: batch.numbers[i])
-            file.instances += 1
-          } catch {
-            guard skipBadLines else {
-              throw AnalysisError.badLine(path: path, line: batch.numbers[i], reason: error.reason)
-            }
-            report.skippedLines += 1
-            if report.firstSkippedLines.count < listedSkips {
-              report.firstSkippedLines.append(
-                .init(path: path, line: batch.numbers[i], reason: error.reason))
-            }
+            return
           }
+          let lines = current.parse(run: i - 1, parser, kind: kind, fileName: source.fileName)
+          made.withLock { $0[i - 1] = lines }
         }
-        batch.removeAll()
+        if let error = failure.withLock({ $0 }) { throw error }
+        let lines = made.withLock { LineBatch.take(&$0) }
+        parsed.withLock { $0 = lines }
+        previous = current.isEmpty ? nil : current
+        batch = LineBatch()
       }
       try shard.forEachLine { line, position in
         file.lines = position.number
         if WhitespaceOnly.check(line) {
-          report.blankLines += 1
+          blankLines += 1
           return
         }
         batch.append(line, number: position.number)
-        if batch.isFull { try addBatch() }
+        if batch.isFull { try step() }
       }
-      try addBatch()
-      report.files.append(file)
+      try step()  // the last batch parsed
+      try step()  // and added
+      file.instances = state.withLock { $0.instancesAdded(file: fileIndex) }
+      files.append(file)
     }
     hashing.wait()
+    var (reader, report) = state.withLock { state in
+      (InstanceCollector.take(&state.reader), state.report)
+    }
+    report.files = files
+    report.blankLines = blankLines
     for i in report.files.indices {
       report.files[i].sha256 = try digests.withLock { $0[i] }?.get() ?? ""
     }
@@ -253,27 +270,102 @@ private struct LineBatch {
     numbers.removeAll(keepingCapacity: true)
   }
 
-  /// Every line parsed, in order: on all cores, each core a run of lines.
-  func parse(_ parser: LineParser, kind: AnswerKind?, fileName: String)
+  var isEmpty: Bool { numbers.isEmpty }
+
+  /// The runs of lines the batch is parsed in: a few per core, so that they balance.
+  var runs: Int { min(numbers.count, 4 * ProcessInfo.processInfo.activeProcessorCount) }
+
+  /// The lines of run `run` parsed, in reverse order: `popLast` then moves them out in order
+  /// without a copy.
+  func parse(run: Int, _ parser: LineParser, kind: AnswerKind?, fileName: String)
     -> [Result<ParsedLine, BadLine>]
   {
     let count = numbers.count
-    let chunks = min(count, 4 * ProcessInfo.processInfo.activeProcessorCount)
-    guard chunks > 1 else {
-      return (0..<count).map { i in
-        Result { () throws(BadLine) in try parse(i, parser, kind: kind, fileName: fileName) }
-      }
+    let range = (run * count / runs)..<((run + 1) * count / runs)
+    return range.reversed().map { i in
+      Result { () throws(BadLine) in try parse(i, parser, kind: kind, fileName: fileName) }
     }
-    let parsed = Mutex([[Result<ParsedLine, BadLine>]](repeating: [], count: chunks))
-    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-      let range = (chunk * count / chunks)..<((chunk + 1) * count / chunks)
-      let results = range.map { i in
-        Result { () throws(BadLine) in try parse(i, parser, kind: kind, fileName: fileName) }
-      }
-      parsed.withLock { $0[chunk] = results }
-    }
-    return parsed.withLock { $0.flatMap { $0 } }
   }
+
+  /// `value`, leaving it empty: moved, not copied.
+  static func take<T>(_ value: inout [T]) -> [T] {
+    var taken: [T] = []
+    swap(&taken, &value)
+    return taken
+  }
+}
+
+/// What reading the logs has made so far: the instances and the report of the lines added.
+private struct LogState {
+  /// Where the lines come from, and how they are read.
+  struct Source: Sendable {
+    var file: Int
+    var path: String
+    var fileName: String
+    var parser: LineParser
+    var skipBadLines: Bool
+  }
+
+  var reader: InstanceCollector
+  var report = AnswerLogReport()
+  private var added: [Int: Int] = [:]
+
+  init(reader: InstanceCollector) {
+    self.reader = reader
+  }
+
+  /// The instances added from log `file`.
+  func instancesAdded(file: Int) -> Int { added[file] ?? 0 }
+
+  /// Adds the lines of `batch`, parsed into `runs`, in order.
+  ///
+  /// - Throws: `AnalysisError.badLine` for the first line that is not an instance, unless
+  ///   `source.skipBadLines`.
+  mutating func add(
+    _ batch: LineBatch, _ runs: inout [[Result<ParsedLine, BadLine>]], from source: Source
+  ) throws {
+    var i = -1  // the line's place in the batch
+    for run in runs.indices {
+      while let result = runs[run].popLast() {
+        i += 1
+        do throws(BadLine) {
+          var line = try result.get()
+          if let kind = reader.kind, line.kind != kind {
+            // Parsed before the first instance set the log's kind: again, as that kind.
+            line = try batch.parse(i, source.parser, kind: kind, fileName: source.fileName)
+          }
+          reader.add(line, file: source.file, number: batch.numbers[i])
+          added[source.file, default: 0] += 1
+        } catch {
+          guard source.skipBadLines else {
+            throw AnalysisError.badLine(
+              path: source.path, line: batch.numbers[i], reason: error.reason)
+          }
+          report.skippedLines += 1
+          if report.firstSkippedLines.count < AnswerLog.listedSkips {
+            report.firstSkippedLines.append(
+              .init(path: source.path, line: batch.numbers[i], reason: error.reason))
+          }
+        }
+      }
+    }
+  }
+}
+
+/// A text with its hash computed once, on the parsing cores: the dictionary of questions,
+/// filled in line order on one core, does not hash a question again.
+struct HashedText: Hashable, Sendable {
+  let text: String
+  let hash: Int
+
+  init(_ text: String) {
+    self.text = text
+    hash = text.hashValue
+  }
+
+  static func == (a: Self, b: Self) -> Bool { a.hash == b.hash && a.text == b.text }
+
+  func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 }
 
 /// A line parsed into an instance, before it takes its place in the set: its index, group and
@@ -282,6 +374,8 @@ private struct ParsedLine: Sendable {
   var kind: AnswerKind
   var instance: AnswerInstance
   var groupKey: [String]
+  /// The instance's question, hashed.
+  var question: HashedText?
   var judgedByLog = false
   var judgedByTailscan = false
   var disagreement = false
@@ -295,18 +389,25 @@ private struct InstanceCollector {
   var instances: [AnswerInstance] = []
   var groups: [[String]] = []
   var groupIndex: [[String]: Int] = [:]
-  var questionIDs: [String: Int] = [:]
+  var questionIDs: [HashedText: Int] = [:]
   var judgedByLog = 0
   var judgedByTailscan = 0
   var disagreements = 0
   var operandsFromQuestion = 0
 
-  mutating func add(_ line: ParsedLine, file: Int, number: Int) {
+  /// `collector`, leaving an empty one: moved, not copied.
+  static func take(_ collector: inout InstanceCollector) -> InstanceCollector {
+    var taken = InstanceCollector(kind: collector.kind)
+    swap(&taken, &collector)
+    return taken
+  }
+
+  mutating func add(_ line: consuming ParsedLine, file: Int, number: Int) {
     var instance = line.instance
     instance.index = instances.count
     instance.file = file
     instance.line = number
-    if let question = instance.question {
+    if let question = line.question {
       let next = questionIDs.count
       instance.questionID = questionIDs[question, default: next]
       if instance.questionID == next { questionIDs[question] = next }
@@ -428,7 +529,9 @@ private struct LineParser: Sendable {
       }
     }
 
-    var parsed = ParsedLine(kind: lineKind, instance: instance, groupKey: groupKey)
+    var parsed = ParsedLine(
+      kind: lineKind, instance: instance, groupKey: groupKey,
+      question: instance.question.map(HashedText.init))
     switch (fromLog, scored) {
     case (let log?, let mine):
       parsed.instance.correct = log

@@ -208,15 +208,18 @@ public enum Correlate {
         repeating: nil, count: byGroup.count * keys.count))
     let groupMembers = byGroup
     DispatchQueue.concurrentPerform(iterations: groupMembers.count * keys.count) { job in
+      // Taken key by key, so that the cores work on different groups: the keys of one group
+      // share its instances' strings, whose reference counts the cores would contend for.
+      let (k, g) = job.quotientAndRemainder(dividingBy: groupMembers.count)
       let result = Result {
         let joined = try pool.withJoin { join in
           try joinKeys(
-            keys[job % keys.count], instances: instances, members: groupMembers[job / keys.count],
-            join: join, zero: request.zero)
+            keys[k], instances: instances, members: groupMembers[g], join: join,
+            zero: request.zero)
         }
         return statistics(joined, mode: mode, bootstrap: request.bootstrap, seed: request.seed)
       }
-      computed.withLock { $0[job] = result }
+      computed.withLock { $0[g * keys.count + k] = result }
     }
     // The first error in job order, whichever worker met it first.
     let results = try computed.withLock { all in try all.compactMap { try $0?.get() } }
@@ -298,6 +301,9 @@ public enum Correlate {
       var id: Int
       var frequency: UInt64
     }
+    // Each key's place in `points`: for an id ≥ 0 (ids are dense, numbered from 0) with the
+    // first frequency it was seen with, a slot of `byID` (its place + 1); otherwise `index`.
+    var byID: [Int] = []
     var index: [KeyIdentity: Int] = [:]
     var zeroLabels: Set<Int> = []
     for member in members {
@@ -311,15 +317,31 @@ public enum Correlate {
           zeroLabels.insert(id)
           if zero == .drop { continue }
         }
+        var place: Int? = nil
+        var slotFree = false
+        if id >= 0 {
+          if id >= byID.count {
+            byID.append(contentsOf: repeatElement(0, count: id + 1 - byID.count))
+          }
+          let slot = byID[id] - 1
+          if slot < 0 {
+            slotFree = true
+          } else if joined.points[slot].frequency == frequency {
+            place = slot
+          }
+        }
         // A label seen with another frequency (questions written alike) is another key.
         let identity = KeyIdentity(id: id, frequency: frequency)
-        let next = joined.points.count
-        let i = index[identity, default: next]
-        if i < next {
-          joined.points[i].instances += 1
-          joined.points[i].correct += correct ? 1 : 0
+        if place == nil && !slotFree { place = index[identity] }
+        if let place {
+          joined.points[place].instances += 1
+          joined.points[place].correct += correct ? 1 : 0
         } else {
-          index[identity] = next
+          if slotFree {
+            byID[id] = joined.points.count + 1
+          } else {
+            index[identity] = joined.points.count
+          }
           joined.labels.append(join.label(key, id: id, of: instances, at: member))
           joined.points.append(
             KeyPoint(frequency: frequency, instances: 1, correct: correct ? 1 : 0))

@@ -135,8 +135,8 @@ public enum Report {
   }
 
   /// One row per key: the group's values, the key type, the key, its frequency, instances,
-  /// correct, accuracy and bin. The rows of each group and key are made on all cores, a few
-  /// at a time, and written in order.
+  /// correct, accuracy and bin. The rows are made on all cores, a few runs of rows at a time,
+  /// and written in order.
   static func writeKeys(
     _ summary: CorrelateSummary, to out: inout CSVWriter
   ) throws {
@@ -144,36 +144,46 @@ public enum Report {
       summary.settings.groupBy + [
         "key_type", "key", "frequency", "instances", "correct", "accuracy", "bin",
       ])
-    let results = summary.groups.flatMap { group in group.keys.map { (group.values, $0) } }
-    let window = 2 * ProcessInfo.processInfo.activeProcessorCount
-    for start in stride(from: 0, to: results.count, by: window) {
-      let batch = results[start..<min(start + window, results.count)]
+    // Runs of rows of one key: the cores take neighbouring runs of the same key, whose labels
+    // differ (the keys of one group share their strings, and copying one from two cores at
+    // once contends for its reference count).
+    var runs: [(values: [String], result: CorrelateSummary.KeyResult, rows: Range<Int>)] = []
+    let runLength = 1 << 14
+    for group in summary.groups {
+      for result in group.keys {
+        let count = result.points.frequency.count
+        for start in stride(from: 0, to: count, by: runLength) {
+          runs.append((group.values, result, start..<min(start + runLength, count)))
+        }
+      }
+    }
+    let window = 4 * ProcessInfo.processInfo.activeProcessorCount
+    for start in stride(from: 0, to: runs.count, by: window) {
+      let batch = runs[start..<min(start + window, runs.count)]
       let made = Mutex([CSVRows](repeating: CSVRows(), count: batch.count))
       DispatchQueue.concurrentPerform(iterations: batch.count) { i in
-        let (values, result) = batch[batch.startIndex + i]
-        let rows = keyRows(values: values, result: result)
+        let run = batch[batch.startIndex + i]
+        let rows = keyRows(values: run.values, result: run.result, rows: run.rows)
         made.withLock { $0[i] = rows }
       }
       for rows in made.withLock({ $0 }) { try out.write(rows) }
     }
   }
 
-  /// The keys.csv rows of one group's key.
+  /// The keys.csv rows `rows` of one group's key.
   private static func keyRows(
-    values: [String], result: CorrelateSummary.KeyResult
+    values: [String], result: CorrelateSummary.KeyResult, rows: Range<Int>
   ) -> CSVRows {
     var out = CSVRows()
     // The group's values and the key type begin every row of this key.
     let prefix = Array(CSVRows.line(values + [result.key.rawValue]).utf8.dropLast())
     let points = result.points
-    // Read in place through a span: the same question (one string) labels a key in every
-    // group, and copying it would have the cores contend for its reference count.
     let labels = points.label.span
     let frequencies = points.frequency
     let (instances, correct) = (points.instances, points.correct)
-    var bin = 0  // keys ascend in frequency, and so do the bins
     let bins = result.binning.bins
-    for i in frequencies.indices {
+    var bin = 0  // keys ascend in frequency, and so do the bins
+    for i in rows {
       let frequency = Double(frequencies[i])
       while bin < bins.count && bins[bin].upper <= frequency { bin += 1 }
       out.raw(prefix)
@@ -281,7 +291,7 @@ struct CSVRows: Sendable {
     atRowStart = fields.isEmpty
   }
 
-  mutating func field(_ text: String) {
+  mutating func field(_ text: borrowing String) {
     if !atRowStart { bytes.append(0x2C) }
     atRowStart = false
     Self.append(text, to: &bytes)
@@ -322,13 +332,13 @@ struct CSVRows: Sendable {
   }
 
   /// Appends `text` as a CSV field, quoted if it holds a comma, a quote or a line break.
-  static func append(_ text: String, to buffer: inout [UInt8]) {
-    let utf8 = text.utf8
-    // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n". A
-    // scan of the contiguous bytes (a Span) is several times faster than the generic
-    // `contains(where:)` over the view, and keys.csv writes a million questions.
+  static func append(_ text: borrowing String, to buffer: inout [UInt8]) {
+    // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n". The
+    // contiguous bytes (a Span) are scanned and copied in place: keys.csv writes a million
+    // questions, and a copy of each String would have the cores contend for its reference
+    // count (a question labels a key of every group).
+    let bytes = text.utf8.span
     var special = false
-    let bytes = utf8.span
     for i in bytes.indices {
       let byte = bytes[i]
       if byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D {
@@ -336,16 +346,16 @@ struct CSVRows: Sendable {
         break
       }
     }
-    if special {
-      buffer.append(0x22)
-      for byte in utf8 {
-        if byte == 0x22 { buffer.append(0x22) }
-        buffer.append(byte)
-      }
-      buffer.append(0x22)
-    } else {
-      buffer.append(contentsOf: utf8)
+    guard special else {
+      buffer.append(copying: bytes)
+      return
     }
+    buffer.append(0x22)
+    for i in bytes.indices {
+      if bytes[i] == 0x22 { buffer.append(0x22) }
+      buffer.append(bytes[i])
+    }
+    buffer.append(0x22)
   }
 
   /// One CSV line of `fields`.

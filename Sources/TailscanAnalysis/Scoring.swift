@@ -158,10 +158,11 @@ public enum Scoring {
   /// ‘ ’ ´ `) becomes a space; the words `a`, `an`, `the` become spaces (`\b(a|an|the)\b`);
   /// white space is collapsed to single spaces and trimmed.
   public static func normalizeAnswer(_ text: String) -> String {
-    if text.utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || (0x09...0x0D).contains($0) }) {
-      return normalizeASCII(text)
+    let bytes = text.utf8.span
+    for i in bytes.indices where !((bytes[i] >= 0x20 && bytes[i] < 0x7F) || (0x09...0x0D).contains(bytes[i])) {
+      return normalizeScalars(text)
     }
-    return normalizeScalars(text)
+    return normalizeASCII(text)
   }
 
   /// `normalizeAnswer` of any text, scalar by scalar.
@@ -202,15 +203,22 @@ public enum Scoring {
     var out: [UInt8] = []
     out.reserveCapacity(text.utf8.count)
     var word: [UInt8] = []
+    word.reserveCapacity(16)
     func endWord() {
       defer { word.removeAll(keepingCapacity: true) }
-      if word.isEmpty || word == [0x61] || word == [0x61, 0x6E] || word == [0x74, 0x68, 0x65] {
-        return
+      switch word.count {
+      case 0: return
+      case 1 where word[0] == 0x61: return  // a
+      case 2 where word[0] == 0x61 && word[1] == 0x6E: return  // an
+      case 3 where word[0] == 0x74 && word[1] == 0x68 && word[2] == 0x65: return  // the
+      default: break
       }
       if !out.isEmpty { out.append(0x20) }
       out.append(contentsOf: word)
     }
-    for byte in text.utf8 {
+    let bytes = text.utf8.span
+    for i in bytes.indices {
+      let byte = bytes[i]
       if isASCIIAlphanumeric(byte) {
         word.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
       } else {

@@ -81,6 +81,7 @@ extension Statistics {
         "\(correct[i]) correct of \(trials[i]) trials at x = \(x[i])")
       groups.append((x[i], Double(correct[i]), Double(trials[i])))
     }
+    groups = mergingEqualX(groups)
     if let note = logisticNote(groups) { return .none(note) }
 
     // Fit against x − x̄ (x̄ the answers' mean x): the same model with a better conditioned
@@ -135,6 +136,27 @@ extension Statistics {
       slopeCI: [slope - z * slopeSE, slope + z * slopeSE], iterations: iterations,
       converged: converged,
       note: converged ? nil : "did not converge in \(iterations) Newton steps")
+  }
+
+  /// The groups with equal x as one (in order of first appearance). The likelihood, its
+  /// gradient and its curvature are sums over groups of terms linear in the counts at each x,
+  /// so merging changes none of them; and a report's 100,000 keys (one per question) often
+  /// have only a few hundred frequencies, each Newton step then summing a few hundred terms.
+  static func mergingEqualX(
+    _ groups: [(x: Double, correct: Double, trials: Double)]
+  ) -> [(x: Double, correct: Double, trials: Double)] {
+    var merged: [(x: Double, correct: Double, trials: Double)] = []
+    var index: [Double: Int] = [:]
+    for group in groups {
+      if let i = index[group.x] {
+        merged[i].correct += group.correct
+        merged[i].trials += group.trials
+      } else {
+        index[group.x] = merged.count
+        merged.append(group)
+      }
+    }
+    return merged
   }
 
   /// Why the maximum likelihood estimate does not exist, or nil when it does.
