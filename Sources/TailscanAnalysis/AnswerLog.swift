@@ -329,7 +329,7 @@ private struct LogState {
       while let result = runs[run].popLast() {
         i += 1
         do throws(BadLine) {
-          var line = try result.get()
+          var line = try (consume result).get()
           if let kind = reader.kind, line.kind != kind {
             // Parsed before the first instance set the log's kind: again, as that kind.
             line = try batch.parse(i, source.parser, kind: kind, fileName: source.fileName)

@@ -197,7 +197,7 @@ public enum Correlate {
 
     // Each group and key is joined and its statistics computed on its own, on all cores.
     var byGroup = [[Int]](repeating: [], count: answers.groups.count)
-    for (i, instance) in answers.instances.enumerated() { byGroup[instance.group].append(i) }
+    for i in answers.instances.indices { byGroup[answers.instances[i].group].append(i) }
     let pool = JoinPool(directory: request.counts, measure: measure)
     let instances = answers.instances
     if keys.contains(where: { CorrelateKey.keys(for: .qa).contains($0) }) {
