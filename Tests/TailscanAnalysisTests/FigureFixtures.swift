@@ -70,11 +70,11 @@ enum FigureFixtures {
       mode: .quantiles(10), groups: groups)
   }
 
-  /// Kandpal et al.'s setting: 4000 questions whose relevant-document counts spread over six
-  /// decades, three BLOOM sizes, bigger better.
-  static func kandpal() -> CorrelateSummary {
+  /// Kandpal et al.'s setting: `questions` questions whose relevant-document counts spread
+  /// over six decades, three BLOOM sizes, bigger better.
+  static func kandpal(questions: Int = 4000) -> CorrelateSummary {
     var random = SplitMix64(seed: 2023)
-    let frequencies = (0..<4000).map { _ in UInt64(pow(10, Double.random(in: 0...6.3, using: &random)).rounded(.down)) }
+    let frequencies = (0..<questions).map { _ in UInt64(pow(10, Double.random(in: 0...6.3, using: &random)).rounded(.down)) }
     var groups: [([String], [CorrelateKey: Correlate.JoinedKeys])] = []
     for (model, scale) in [("bloom-560m", 0.35), ("bloom-176b", 1.0), ("bloom-3b", 0.6)] {
       var joined = Correlate.JoinedKeys(key: .relevant)

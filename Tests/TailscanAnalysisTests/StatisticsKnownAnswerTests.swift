@@ -275,6 +275,17 @@ struct StatisticsKnownAnswerTests {
     #expect(abs(ci[0] - (log(3) - z * (2.0 / 3).squareRoot())) < 1e-12)
   }
 
+  /// Keys at equal x are one group to the fit: their counts summed, the fit identical to the
+  /// bit (the reference cases `random-keys` and `regrouped-small` check such fits against
+  /// statsmodels on the ungrouped rows).
+  @Test func logisticMergesKeysAtEqualX() {
+    let apart = Statistics.logistic(
+      x: [1, 2, 1, 3, 2, 3, 4], correct: [1, 2, 0, 3, 1, 2, 4], trials: [2, 3, 2, 4, 2, 3, 5])
+    let together = Statistics.logistic(
+      x: [1, 2, 3, 4], correct: [1, 3, 5, 4], trials: [4, 5, 7, 5])
+    #expect(apart == together)
+  }
+
   @Test func logisticFitsWithoutAnEstimate() {
     let cases: [(x: [Double], correct: [Int], trials: [Int], note: String)] = [
       ([], [], [], "no answers"),
