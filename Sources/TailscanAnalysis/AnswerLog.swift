@@ -244,11 +244,14 @@ struct BadLine: Error {
 private struct LineBatch {
   /// Lines a batch holds: enough that each core has thousands to parse.
   static let capacity = 16384
+  /// Bytes a batch holds at most: two batches are in memory at once, and the lines of
+  /// lm-evaluation-harness logs (few-shot prompts included) can run to tens of KB each.
+  static let byteCapacity = 8 << 20
   private var bytes: [UInt8] = []
   private var ends: [Int] = []
   private(set) var numbers: [Int] = []
 
-  var isFull: Bool { numbers.count >= Self.capacity }
+  var isFull: Bool { numbers.count >= Self.capacity || bytes.count >= Self.byteCapacity }
 
   mutating func append(_ line: Span<UInt8>, number: Int) {
     bytes.append(copying: line)

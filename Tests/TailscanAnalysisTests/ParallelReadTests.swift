@@ -89,6 +89,24 @@ import Testing
     }
   }
 
+  /// Long lines (few-shot prompts) end a batch at 8 MiB, before 16,384 lines: 6,000 lines of
+  /// 3 KB are three batches, added in order.
+  @Test func longLinesMakeSmallerBatches() throws {
+    let prompt = String(repeating: #"Q: What is 1 plus 1?\nA: 2\n\n"#, count: 110)
+    let lines = (1...6_000).map { n in
+      #"{"arguments": "\#(prompt)", "x1": \#(n % 97), "answer": "\#(n)", "prediction": "\#(n % 3 == 0 ? n : -n)"}"#
+    }
+    try withTemporaryDirectory { dir in
+      let path = "\(dir)/long.jsonl"
+      try (lines.joined(separator: "\n") + "\n").write(
+        toFile: path, atomically: true, encoding: .utf8)
+      let set = try AnswerLog.read([path], fields: try AnswerFields(overrides: []))
+      #expect(set.instances.map(\.line) == Array(1...6_000))
+      #expect(set.instances.map(\.x1) == (1...6_000).map { "\($0 % 97)" })
+      #expect(set.instances.map(\.correct) == (1...6_000).map { $0 % 3 == 0 })
+    }
+  }
+
   /// Questions are numbered by text across batches: the same text, the same number, in order
   /// of first appearance.
   @Test func questionNumbersSpanBatches() throws {
