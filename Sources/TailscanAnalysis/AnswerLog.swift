@@ -123,12 +123,14 @@ public enum AnswerLog {
   ///     `x1` or an arithmetic question, else QA).
   ///   - groupBy: fields whose values split the instances into groups; a field of
   ///     `AnswerFields` is read from its candidates; `file` is the log's file name.
+  ///   - jobs: the most cores the lines are parsed on (default: all).
   /// - Throws: `AnalysisError.badLine` for a line that is not an answered instance, unless
   ///   `skipBadLines`; `AnalysisError.noInstances` when nothing was read; `IOError`.
   public static func read(
     _ paths: [String], fields: AnswerFields, kind: AnswerKind? = nil, groupBy: [String] = [],
-    skipBadLines: Bool = false
+    skipBadLines: Bool = false, jobs: Int? = nil
   ) throws -> AnswerSet {
+    let jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
     let parser = LineParser(fields: fields, groupBy: groupBy)
     // What the lines added so far made: changed only by the core adding a batch.
     let state = Mutex(LogState(reader: InstanceCollector(kind: kind)))
@@ -155,46 +157,55 @@ public enum AnswerLog {
       let source = LogState.Source(
         file: fileIndex, path: path, fileName: fileNames[fileIndex], parser: parser,
         skipBadLines: skipBadLines)
-      // Lines are read a batch at a time. Each batch is parsed on all cores while one of them
-      // adds the batch before it, in order.
+      // Lines are read a batch at a time. Each batch is parsed on all cores (`jobs`) while one
+      // of them adds the batch before it, in order.
       var batch = LineBatch()
-      var previous: LineBatch? = nil
+      var previous: (lines: LineBatch, parsedAs: AnswerKind?)? = nil
       let parsed = Mutex<[[Result<ParsedLine, BadLine>]]>([])  // the previous batch's lines
       func step() throws {
         let current = batch
         let last = previous
         let kind = state.withLock { $0.reader.kind }
-        let runs = current.runs
-        let made = Mutex([[Result<ParsedLine, BadLine>]](repeating: [], count: runs))
+        let runs = Parallel.pieces(current.count, jobs: jobs)
         let failure = Mutex<(any Error)?>(nil)
-        DispatchQueue.concurrentPerform(iterations: runs + 1) { i in
+        // Job 0 adds the batch before; jobs 1...runs parse this one's runs.
+        let made = Parallel.map(count: runs + 1, jobs: jobs) { i in
           guard i > 0 else {
-            guard let last else { return }
+            guard let last else { return [Result<ParsedLine, BadLine>]() }
             var lines = parsed.withLock { LineBatch.take(&$0) }
             do {
-              try state.withLock { try $0.add(last, &lines, from: source) }
+              try state.withLock {
+                try $0.add(last.lines, &lines, parsedAs: last.parsedAs, from: source)
+              }
             } catch {
               failure.withLock { $0 = error }
             }
-            return
+            return []
           }
-          let lines = current.parse(run: i - 1, parser, kind: kind, fileName: source.fileName)
-          made.withLock { $0[i - 1] = lines }
+          return current.parse(
+            run: i - 1, of: runs, parser, kind: kind, fileName: source.fileName)
         }
         if let error = failure.withLock({ $0 }) { throw error }
-        let lines = made.withLock { LineBatch.take(&$0) }
-        parsed.withLock { $0 = lines }
-        previous = current.isEmpty ? nil : current
+        parsed.withLock { $0 = Array(made.dropFirst()) }
+        previous = current.count == 0 ? nil : (current, kind)
         batch = LineBatch()
       }
-      try shard.forEachLine { line, position in
-        file.lines = position.number
-        if WhitespaceOnly.check(line) {
-          blankLines += 1
-          return
+      do {
+        try shard.forEachLine { line, position in
+          file.lines = position.number
+          if WhitespaceOnly.check(line) {
+            blankLines += 1
+            return
+          }
+          batch.append(line, number: position.number)
+          if batch.isFull { try step() }
         }
-        batch.append(line, number: position.number)
-        if batch.isFull { try step() }
+      } catch let error where !(error is AnalysisError) {
+        // The file cannot be read on (truncated, corrupt): the lines read before come first,
+        // and a bad one among them is the error to report, as when lines were added one by one.
+        try step()
+        try step()
+        throw error
       }
       try step()  // the last batch parsed
       try step()  // and added
@@ -267,23 +278,13 @@ private struct LineBatch {
       bytes.span.extracting((i == 0 ? 0 : ends[i - 1])..<ends[i]), kind: kind, fileName: fileName)
   }
 
-  mutating func removeAll() {
-    bytes.removeAll(keepingCapacity: true)
-    ends.removeAll(keepingCapacity: true)
-    numbers.removeAll(keepingCapacity: true)
-  }
+  var count: Int { numbers.count }
 
-  var isEmpty: Bool { numbers.isEmpty }
-
-  /// The runs of lines the batch is parsed in: a few per core, so that they balance.
-  var runs: Int { min(numbers.count, 4 * ProcessInfo.processInfo.activeProcessorCount) }
-
-  /// The lines of run `run` parsed, in reverse order: `popLast` then moves them out in order
-  /// without a copy.
-  func parse(run: Int, _ parser: LineParser, kind: AnswerKind?, fileName: String)
+  /// The lines of run `run` of `runs` (equal runs, in order) parsed, in reverse order:
+  /// `popLast` then moves them out in order without a copy.
+  func parse(run: Int, of runs: Int, _ parser: LineParser, kind: AnswerKind?, fileName: String)
     -> [Result<ParsedLine, BadLine>]
   {
-    let count = numbers.count
     let range = (run * count / runs)..<((run + 1) * count / runs)
     return range.reversed().map { i in
       Result { () throws(BadLine) in try parse(i, parser, kind: kind, fileName: fileName) }
@@ -320,23 +321,32 @@ private struct LogState {
   /// The instances added from log `file`.
   func instancesAdded(file: Int) -> Int { added[file] ?? 0 }
 
-  /// Adds the lines of `batch`, parsed into `runs`, in order.
+  /// Adds the lines of `batch`, parsed into `runs` as `parsedAs` (nil: each line as the kind
+  /// it looks), in order.
   ///
   /// - Throws: `AnalysisError.badLine` for the first line that is not an instance, unless
   ///   `source.skipBadLines`.
   mutating func add(
-    _ batch: LineBatch, _ runs: inout [[Result<ParsedLine, BadLine>]], from source: Source
+    _ batch: LineBatch, _ runs: inout [[Result<ParsedLine, BadLine>]], parsedAs: AnswerKind?,
+    from source: Source
   ) throws {
     var i = -1  // the line's place in the batch
     for run in runs.indices {
-      while let result = runs[run].popLast() {
+      while var result = runs[run].popLast() {
         i += 1
-        do throws(BadLine) {
-          var line = try (consume result).get()
-          if let kind = reader.kind, line.kind != kind {
-            // Parsed before the first instance set the log's kind: again, as that kind.
-            line = try batch.parse(i, source.parser, kind: kind, fileName: source.fileName)
+        if parsedAs == nil, let kind = reader.kind {
+          // Parsed before the first instance set the log's kind: a line that failed, or looks
+          // like the other kind, is parsed again as the log's.
+          var stands = false
+          if case .success(let line) = result { stands = line.kind == kind }
+          if !stands {
+            result = Result { () throws(BadLine) in
+              try batch.parse(i, source.parser, kind: kind, fileName: source.fileName)
+            }
           }
+        }
+        do throws(BadLine) {
+          let line = try (consume result).get()
           reader.add(line, file: source.file, number: batch.numbers[i])
           added[source.file, default: 0] += 1
         } catch {

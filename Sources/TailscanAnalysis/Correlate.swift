@@ -41,13 +41,15 @@ public struct CorrelateRequest: Sendable {
   public var seed: UInt64
   public var skipBadLines: Bool
   public var overwrite: Bool
+  /// The most cores used at once (reading, joining, statistics, keys.csv; default: all).
+  public var jobs: Int
 
   public init(
     inputs: [String], counts: String, output: String? = nil, kind: AnswerKind? = nil,
     keys: [CorrelateKey]? = nil, groupBy: [String]? = nil, fields: [String] = [],
     bins: Bins? = nil, quantiles: Int = 10, minBinSize: Int? = nil, zero: Zero = .drop,
     frequency: FrequencyMeasure? = nil, bootstrap: Int = 1000, seed: UInt64 = 0,
-    skipBadLines: Bool = false, overwrite: Bool = false
+    skipBadLines: Bool = false, overwrite: Bool = false, jobs: Int? = nil
   ) {
     self.inputs = inputs
     self.counts = counts
@@ -65,6 +67,7 @@ public struct CorrelateRequest: Sendable {
     self.seed = seed
     self.skipBadLines = skipBadLines
     self.overwrite = overwrite
+    self.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
   }
 
   /// The default group-by fields.
@@ -179,7 +182,7 @@ public enum Correlate {
     var answers = try AnswerLog.read(
       request.inputs, fields: fields, kind: request.kind,
       groupBy: request.groupBy ?? CorrelateRequest.defaultGroupBy,
-      skipBadLines: request.skipBadLines)
+      skipBadLines: request.skipBadLines, jobs: request.jobs)
     if request.groupBy == nil { answers.dropAbsentGroupFields() }
     let groupBy = answers.groupFields
     let kind = answers.kind
@@ -198,16 +201,13 @@ public enum Correlate {
     // Each group and key is joined and its statistics computed on its own, on all cores.
     var byGroup = [[Int]](repeating: [], count: answers.groups.count)
     for i in answers.instances.indices { byGroup[answers.instances[i].group].append(i) }
-    let pool = JoinPool(directory: request.counts, measure: measure)
+    let pool = JoinPool(directory: request.counts, measure: measure, jobs: request.jobs)
     let instances = answers.instances
-    if keys.contains(where: { CorrelateKey.keys(for: .qa).contains($0) }) {
-      try pool.resolveEntities(instances)
-    }
-    let computed = Mutex(
-      [Result<CorrelateSummary.KeyResult, any Error>?](
-        repeating: nil, count: byGroup.count * keys.count))
+    let entityKeys = Set(keys).intersection(CorrelateKey.keys(for: .qa))
+    if !entityKeys.isEmpty { try pool.resolveEntities(instances, wanted: entityKeys) }
     let groupMembers = byGroup
-    DispatchQueue.concurrentPerform(iterations: groupMembers.count * keys.count) { job in
+    let computed = Parallel.map(count: groupMembers.count * keys.count, jobs: request.jobs) {
+      job -> (place: Int, result: Result<CorrelateSummary.KeyResult, any Error>) in
       // Taken key by key, so that the cores work on different groups: the keys of one group
       // share its instances' strings, whose reference counts the cores would contend for.
       let (k, g) = job.quotientAndRemainder(dividingBy: groupMembers.count)
@@ -219,10 +219,10 @@ public enum Correlate {
         }
         return statistics(joined, mode: mode, bootstrap: request.bootstrap, seed: request.seed)
       }
-      computed.withLock { $0[g * keys.count + k] = result }
+      return (g * keys.count + k, result)
     }
-    // The first error in job order, whichever worker met it first.
-    let results = try computed.withLock { all in try all.compactMap { try $0?.get() } }
+    // Group by group; the first error in that order, whichever worker met it first.
+    let results = try computed.sorted { $0.place < $1.place }.map { try $0.result.get() }
     var groups: [CorrelateSummary.Group] = []
     for (g, members) in byGroup.enumerated() {
       let correct = members.count { answers.instances[$0].correct }
@@ -253,7 +253,7 @@ public enum Correlate {
         documents: manifest.totals.documents, shards: manifest.inputs.count),
       groups: groups)
     if let output = request.output {
-      try Report.write(summary, to: output, overwrite: request.overwrite)
+      try Report.write(summary, to: output, overwrite: request.overwrite, jobs: request.jobs)
     }
     return summary
   }

@@ -196,36 +196,48 @@ final class FrequencyJoin: @unchecked Sendable {
 
   // MARK: - Entities (Kandpal et al.)
 
-  /// The values of the entity keys of instance `i`: its answer and question entities found,
-  /// then their document (or mention) counts.
-  func entityValues(of instances: [AnswerInstance], at i: Int) throws -> EntityValues {
+  /// The values of the entity keys `wanted` of instance `i`: its answer and question entities
+  /// found, then their document (or mention) counts; keys not wanted are not looked up.
+  func entityValues(
+    of instances: [AnswerInstance], at i: Int, wanted: Set<CorrelateKey>
+  ) throws -> EntityValues {
     let answers = try answerEntities(of: instances, at: i)
     guard !answers.isEmpty else {
       let reason: EntityValues.Reason =
         instances[i].answerEntities == nil ? .noAnswerAlias : .noAnswerEntity
-      return EntityValues(relevant: .unmatched(reason), question: .unmatched(reason),
-        answer: .unmatched(reason))
+      return EntityValues(
+        relevant: .unmatched(reason), question: .unmatched(reason), answer: .unmatched(reason))
     }
-    let answer = EntityValues.Value.found(try answers.map(entityFrequency).max() ?? 0)
+    var values = EntityValues(
+      relevant: .unmatched(.notAsked), question: .unmatched(.notAsked),
+      answer: .unmatched(.notAsked))
+    if wanted.contains(.answer) {
+      values.answer = .found(try answers.map(entityFrequency).max() ?? 0)
+    }
+    guard wanted.contains(.question) || wanted.contains(.relevant) else { return values }
     let questions = try questionEntities(of: instances, at: i).filter { !answers.contains($0) }
     guard !questions.isEmpty else {
       let reason: EntityValues.Reason =
         instances[i].questionEntities == nil ? .noQuestionMention : .noQuestionEntity
-      return EntityValues(
-        relevant: .unmatched(reason), question: .unmatched(reason), answer: answer)
+      (values.relevant, values.question) = (.unmatched(reason), .unmatched(reason))
+      return values
     }
-    let question = EntityValues.Value.found(try questions.map(entityFrequency).max() ?? 0)
+    if wanted.contains(.question) {
+      values.question = .found(try questions.map(entityFrequency).max() ?? 0)
+    }
+    guard wanted.contains(.relevant) else { return values }
     var best: UInt64 = 0
     for q in questions {
       for a in answers {
         guard let shared = try pairDocuments(q, a) else {
-          return EntityValues(
-            relevant: .unmatched(.pairNotCounted), question: question, answer: answer)
+          values.relevant = .unmatched(.pairNotCounted)
+          return values
         }
         best = max(best, shared)
       }
     }
-    return EntityValues(relevant: .found(best), question: question, answer: answer)
+    values.relevant = .found(best)
+    return values
   }
 
   /// What the question text of each of `questions` (by question number) mentions.
@@ -321,6 +333,8 @@ struct EntityValues: Sendable {
     case noQuestionMention = "the question mentions no dictionary entity other than the answer"
     case noQuestionEntity = "no question entity is in the dictionary"
     case pairNotCounted = "a question–answer entity pair was not counted (pair list)"
+    /// A key not asked for (never reported).
+    case notAsked = "not asked for"
   }
   enum Value: Sendable {
     case found(UInt64)
@@ -332,20 +346,25 @@ struct EntityValues: Sendable {
 }
 
 /// Frequency joins for the cores: each worker takes one (whose caches it keeps for its next
-/// job) and gives it back.
+/// job) and gives it back. A join is never in two workers' hands at once, which is what makes
+/// `FrequencyJoin`'s `@unchecked Sendable` hold.
 final class JoinPool: Sendable {
   private let directory: String
   private let measure: FrequencyMeasure
-  private let idle = Mutex<[FrequencyJoin]>([])
+  /// The most workers at once.
+  let jobs: Int
+  private let idle = Locked<[FrequencyJoin]>([])
   /// What every join shares: the entities each question mentions, and the entity-key values
   /// of each instance.
-  private let shared = Mutex<(mentions: [[UInt32]], values: [EntityValues])>(([], []))
+  private let shared = Locked<(mentions: [[UInt32]], values: [EntityValues])>(([], []))
 
-  init(directory: String, measure: FrequencyMeasure) {
+  init(directory: String, measure: FrequencyMeasure, jobs: Int) {
     self.directory = directory
     self.measure = measure
+    self.jobs = jobs
   }
 
+  /// `body` with a join of the pool (an idle one, or a new one), given back afterwards.
   func withJoin<T>(_ body: (FrequencyJoin) throws -> T) rethrows -> T {
     let join =
       idle.withLock { $0.popLast() } ?? FrequencyJoin(directory: directory, measure: measure)
@@ -354,10 +373,10 @@ final class JoinPool: Sendable {
     return try body(join)
   }
 
-  /// Finds the entity-key values of every instance on all cores: first what each distinct
-  /// question mentions (once per question, not per model that answered it), then each
-  /// instance's entities and their counts.
-  func resolveEntities(_ instances: [AnswerInstance]) throws {
+  /// Finds the values of the entity keys `wanted` of every instance on all cores: first what
+  /// each distinct question mentions (once per question, not per model that answered it),
+  /// then each instance's entities and their counts.
+  func resolveEntities(_ instances: [AnswerInstance], wanted: Set<CorrelateKey>) throws {
     var questions: [String] = []
     for i in instances.indices where instances[i].questionID == questions.count {
       // Question numbers are given in order of first appearance.
@@ -369,23 +388,20 @@ final class JoinPool: Sendable {
     }
     shared.withLock { $0.mentions = mentions }
     let values = try onAllCores(count: instances.count) { join, range in
-      try range.map { try join.entityValues(of: instances, at: $0) }
+      try range.map { try join.entityValues(of: instances, at: $0, wanted: wanted) }
     }
     shared.withLock { $0.values = values }
   }
 
-  /// `body` over `0..<count` in runs, on all cores; the results in order.
+  /// `body` over `0..<count` in runs, on `jobs` cores; the results in order.
   private func onAllCores<T: Sendable>(
     count: Int, _ body: @Sendable (FrequencyJoin, Range<Int>) throws -> [T]
   ) throws -> [T] {
-    let runs = min(count, 8 * ProcessInfo.processInfo.activeProcessorCount)
-    guard runs > 0 else { return [] }
-    let results = Mutex([Result<[T], any Error>?](repeating: nil, count: runs))
-    DispatchQueue.concurrentPerform(iterations: runs) { run in
+    let runs = Parallel.pieces(count, jobs: jobs)
+    let results = Parallel.map(count: runs, jobs: jobs) { run in
       let range = (run * count / runs)..<((run + 1) * count / runs)
-      let result = Result { try withJoin { try body($0, range) } }
-      results.withLock { $0[run] = result }
+      return Result { try withJoin { try body($0, range) } }
     }
-    return try results.withLock { all in try all.flatMap { try $0?.get() ?? [] } }
+    return try results.flatMap { try $0.get() }
   }
 }

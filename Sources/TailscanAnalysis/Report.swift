@@ -9,7 +9,8 @@ public enum Report {
   /// place); returns the figures' file names.
   @discardableResult
   static func write(
-    _ summary: CorrelateSummary, to path: String, overwrite: Bool
+    _ summary: CorrelateSummary, to path: String, overwrite: Bool,
+    jobs: Int = ProcessInfo.processInfo.activeProcessorCount
   ) throws -> [String] {
     let directory = try OutputDirectory(path: path, overwrite: overwrite, contents: .report)
     try writeFile(directory.file("summary.json"), Array(try json(summary).utf8))
@@ -20,7 +21,7 @@ public enum Report {
     try writeFile(
       directory.file("index.html"), Array(HTMLReport.page(summary, figures: figures).utf8))
     var keys = try CSVWriter(path: directory.file("keys.csv"))
-    try writeKeys(summary, to: &keys)
+    try writeKeys(summary, to: &keys, jobs: jobs)
     try keys.close()
     var bins = try CSVWriter(path: directory.file("bins.csv"))
     try writeBins(summary, to: &bins)
@@ -138,7 +139,7 @@ public enum Report {
   /// correct, accuracy and bin. The rows are made on all cores, a few runs of rows at a time,
   /// and written in order.
   static func writeKeys(
-    _ summary: CorrelateSummary, to out: inout CSVWriter
+    _ summary: CorrelateSummary, to out: inout CSVWriter, jobs: Int
   ) throws {
     try out.row(
       summary.settings.groupBy + [
@@ -157,16 +158,14 @@ public enum Report {
         }
       }
     }
-    let window = 4 * ProcessInfo.processInfo.activeProcessorCount
-    for start in stride(from: 0, to: runs.count, by: window) {
+    let window = Parallel.pieces(runs.count, jobs: jobs)
+    for start in stride(from: 0, to: runs.count, by: max(1, window)) {
       let batch = runs[start..<min(start + window, runs.count)]
-      let made = Mutex([CSVRows](repeating: CSVRows(), count: batch.count))
-      DispatchQueue.concurrentPerform(iterations: batch.count) { i in
+      let made = Parallel.map(count: batch.count, jobs: jobs) { i in
         let run = batch[batch.startIndex + i]
-        let rows = keyRows(values: run.values, result: run.result, rows: run.rows)
-        made.withLock { $0[i] = rows }
+        return keyRows(values: run.values, result: run.result, rows: run.rows)
       }
-      for rows in made.withLock({ $0 }) { try out.write(rows) }
+      for rows in made { try out.write(rows) }
     }
   }
 

@@ -117,7 +117,8 @@ struct SHA256 {
   /// The digest of the file at `path`: by libcrypto when it loads (several times faster),
   /// else by this code, read in 1 MiB pieces.
   static func hex(ofFile path: String) throws -> String {
-    if let library = LibCrypto.shared, let digest = try library.sha256Hex(ofFile: path) {
+    // On any failure of libcrypto's path, the portable one runs and reports it its own way.
+    if let library = LibCrypto.shared, let digest = try? library.sha256Hex(ofFile: path) {
       return digest
     }
     return try portableHex(ofFile: path)

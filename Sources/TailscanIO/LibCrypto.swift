@@ -12,7 +12,7 @@
 package struct LibCrypto: @unchecked Sendable {
   typealias NewContext = @convention(c) () -> OpaquePointer?
   typealias FreeContext = @convention(c) (OpaquePointer?) -> Void
-  typealias SHA256 = @convention(c) () -> OpaquePointer?
+  typealias DigestAlgorithm = @convention(c) () -> OpaquePointer?
   typealias Init = @convention(c) (OpaquePointer?, OpaquePointer?, OpaquePointer?) -> Int32
   typealias Update = @convention(c) (OpaquePointer?, UnsafeRawPointer?, Int) -> Int32
   typealias Final = @convention(c) (
@@ -21,7 +21,7 @@ package struct LibCrypto: @unchecked Sendable {
 
   private let newContext: NewContext
   private let freeContext: FreeContext
-  private let sha256: SHA256
+  private let sha256: DigestAlgorithm
   private let initDigest: Init
   private let update: Update
   private let final: Final
@@ -53,7 +53,7 @@ package struct LibCrypto: @unchecked Sendable {
     }
     guard let newContext = unsafe function("EVP_MD_CTX_new", as: NewContext.self),
       let freeContext = unsafe function("EVP_MD_CTX_free", as: FreeContext.self),
-      let sha256 = unsafe function("EVP_sha256", as: SHA256.self),
+      let sha256 = unsafe function("EVP_sha256", as: DigestAlgorithm.self),
       let initDigest = unsafe function("EVP_DigestInit_ex", as: Init.self),
       let update = unsafe function("EVP_DigestUpdate", as: Update.self),
       let final = unsafe function("EVP_DigestFinal_ex", as: Final.self)

@@ -1,4 +1,5 @@
 import Foundation
+import TailscanCount
 import TailscanIO
 import TailscanTestSupport
 import Testing
@@ -86,6 +87,105 @@ import Testing
       #expect(set.instances.allSatisfy { $0.question == nil && $0.x1 != nil })
       #expect(set.report.skippedLines == 20_000 / 7)
       #expect(set.report.firstSkippedLines.first?.reason.contains("no operand") == true)
+    }
+  }
+
+  /// A line that fails before the log's kind is known is read again as the log's kind, as
+  /// when lines were read one by one: an arithmetic-looking QA line is a QA instance, and a
+  /// line without operands in an arithmetic log fails for want of them.
+  @Test func linesThatFailBeforeTheKindIsKnownAreReadAgain() throws {
+    try withTemporaryDirectory { dir in
+      let qa = "\(dir)/qa.jsonl"
+      try [
+        #"{"question": "Who wrote Hamlet?", "answers": ["Shakespeare"], "prediction": "Shakespeare"}"#,
+        #"{"question": "What is 2 plus 3?", "answers": ["5"], "prediction": "5"}"#,
+      ].joined(separator: "\n").write(toFile: qa, atomically: true, encoding: .utf8)
+      let set = try AnswerLog.read([qa], fields: try AnswerFields(overrides: []))
+      #expect(set.kind == .qa && set.instances.count == 2)
+      let arithmetic = "\(dir)/arithmetic.jsonl"
+      try [
+        #"{"x1": 3, "answer": "12", "prediction": "12"}"#,
+        #"{"question": "Compute 3*4", "prediction": "12"}"#,
+      ].joined(separator: "\n").write(toFile: arithmetic, atomically: true, encoding: .utf8)
+      let skipped = try AnswerLog.read(
+        [arithmetic], fields: try AnswerFields(overrides: []), skipBadLines: true)
+      #expect(skipped.kind == .arithmetic && skipped.instances.count == 1)
+      #expect(skipped.report.firstSkippedLines.first?.reason.hasPrefix("no operand") == true)
+    }
+  }
+
+  /// A log that cannot be read to its end (a truncated gzip) reports a bad line read before
+  /// the damage first, as when lines were added one by one.
+  @Test func aBadLineBeforeTruncationComesFirst() throws {
+    var lines = (1...2_000).map { n in #"{"x1": \#(n % 100), "answer": "1", "prediction": "1"}"# }
+    lines[5] = "{not json"
+    let gz = try GzipFixtures.gzip(lines.joined(separator: "\n") + "\n")
+    try withTemporaryDirectory { dir in
+      let path = "\(dir)/cut.jsonl.gz"
+      try GzipFixtures.write(GzipFixtures.truncated(gz, keeping: gz.count - 40), to: path)
+      do {
+        _ = try AnswerLog.read([path], fields: try AnswerFields(overrides: []))
+        Issue.record("no error")
+      } catch let AnalysisError.badLine(_, line, _) {
+        #expect(line == 6)
+      }
+      // Skipping bad lines, the truncation is the error.
+      #expect(throws: IOError.self) {
+        try AnswerLog.read([path], fields: try AnswerFields(overrides: []), skipBadLines: true)
+      }
+    }
+  }
+
+  /// The parallel join, statistics and reading give what one core gives, whatever the keys
+  /// asked for: a QA log of 5 models × 3 shot counts over 40 questions (some without a
+  /// dictionary entity, some without a question), correlated with -j 1 and -j 4.
+  @Test func oneCoreAndManyAgree() throws {
+    let dir = try TemporaryDirectory()
+    var documents: [String] = []
+    for i in 0..<40 {
+      documents += Array(repeating: "alpha\(i) met omega\(i) today", count: 1 + i * i)
+      documents += Array(repeating: "alpha\(i) alone", count: i % 3)
+    }
+    let corpus = try dir.write(Array((documents.joined(separator: "\n") + "\n").utf8), to: "c.txt")
+    let dictionary = try dir.write(
+      Array((0..<40).map { "Q\($0)\talpha\($0)\nA\($0)\tomega\($0)\n" }.joined().utf8),
+      to: "entities.tsv")
+    var request = CountRequest(inputs: [corpus], output: dir.file("counts"))
+    request.ngrams = false
+    request.entities = EntityOptions(dictionary: dictionary)
+    _ = try CountPipeline.run(request)
+    var lines: [String] = []
+    for model in 0..<5 {
+      for shots in [0, 2, 4] {
+        for i in 0..<44 {
+          let right = (i * 7 + model * 3 + shots) % 5 < 2 + model % 3
+          let answer = i < 40 ? "omega\(i)" : "nowhere\(i)"
+          let question = i == 43 ? "" : #""question": "Who met alpha\#(i % 40)?", "#
+          lines.append(
+            #"{\#(question)"answers": ["\#(answer)"], "prediction": "\#(right ? answer : "nobody")", "model": "m\#(model)", "shots": \#(shots)}"#
+          )
+        }
+      }
+    }
+    let log = try dir.write(Array(lines.joined(separator: "\n").utf8), to: "qa.jsonl")
+    func run(_ keys: [CorrelateKey]?, jobs: Int) throws -> CorrelateSummary {
+      try Correlate.run(
+        CorrelateRequest(
+          inputs: [log], counts: dir.file("counts"), keys: keys, minBinSize: 1, bootstrap: 50,
+          jobs: jobs))
+    }
+    let one = try run(nil, jobs: 1)
+    let many = try run(nil, jobs: 4)
+    #expect(one.groups.count == 15)
+    #expect(try Report.json(one) == Report.json(many))
+    #expect(one.groups.allSatisfy { $0.keys.map(\.unmatched.count) == [1, 1, 1] })
+    for key in [CorrelateKey.answer, .question, .relevant] {
+      let alone = try run([key], jobs: 4)
+      for (g, group) in alone.groups.enumerated() {
+        let all = one.groups[g].keys.first { $0.key == key }
+        #expect(group.keys.first?.points == all?.points, "\(key) \(group.label)")
+        #expect(group.keys.first?.unmatched == all?.unmatched, "\(key) \(group.label)")
+      }
     }
   }
 

@@ -275,9 +275,9 @@ struct StatisticsKnownAnswerTests {
     #expect(abs(ci[0] - (log(3) - z * (2.0 / 3).squareRoot())) < 1e-12)
   }
 
-  /// Keys at equal x are one group to the fit: their counts summed, the fit identical to the
-  /// bit (the reference cases `random-keys` and `regrouped-small` check such fits against
-  /// statsmodels on the ungrouped rows).
+  /// Keys at equal x are one group to the fit: their counts summed (exactly, here: small
+  /// whole numbers), so the fit is the same (the reference cases `random-keys` and
+  /// `regrouped-small` check such fits against statsmodels on the ungrouped rows).
   @Test func logisticMergesKeysAtEqualX() {
     let apart = Statistics.logistic(
       x: [1, 2, 1, 3, 2, 3, 4], correct: [1, 2, 0, 3, 1, 2, 4], trials: [2, 3, 2, 4, 2, 3, 5])

@@ -101,6 +101,12 @@ extension Tailscan {
     @Flag(help: "Skip lines that are not answered instances, counting them in the report.")
     var skipBadLines = false
 
+    @Option(
+      name: [.customShort("j"), .long],
+      help: ArgumentHelp(
+        "Cores used at once (default: all cores, or $SLURM_CPUS_PER_TASK).", valueName: "n"))
+    var jobs: Int?
+
     @Flag(name: .shortAndLong, help: "Replace an existing report directory.")
     var force = false
 
@@ -126,6 +132,9 @@ extension Tailscan {
         throw ValidationError("'--key' names no key; give one or more, e.g. --key x1,x1x2")
       }
       guard quantiles >= 1 else { throw ValidationError("'--quantiles' must be at least 1") }
+      if let jobs, jobs < 1 || jobs > 1024 {
+        throw ValidationError("'--jobs' must be from 1 to 1024, not \(jobs)")
+      }
       guard bootstrap >= 0 else { throw ValidationError("'--bootstrap' must be 0 or more") }
       if let minBinSize, minBinSize < 1 {
         throw ValidationError("'--min-bin-size' must be at least 1")
@@ -144,7 +153,8 @@ extension Tailscan {
         inputs: inputs, counts: counts, output: output, kind: kind, keys: keys,
         groupBy: groupFields, fields: fields, bins: bins, quantiles: quantiles,
         minBinSize: minBinSize, zero: zero, frequency: frequency, bootstrap: bootstrap,
-        seed: seed, skipBadLines: skipBadLines, overwrite: force)
+        seed: seed, skipBadLines: skipBadLines, overwrite: force,
+        jobs: jobs ?? Count.defaultJobs)
       let summary = try TailscanAnalysis.Correlate.run(request, version: TailscanVersion.current)
       report(summary)
       if json {
