@@ -84,15 +84,9 @@ import Testing
       documents += Array(repeating: "alpha\(i) met omega\(i) today", count: d)
       documents += Array(repeating: "alpha\(i) alone", count: 2)  // question entity only
     }
-    let corpus = try dir.write(Array((documents.joined(separator: "\n") + "\n").utf8), to: "c.txt")
-    let dictionary = try dir.write(
-      Array(
-        shared.indices.map { "Q\($0)\talpha\($0)\nA\($0)\tomega\($0)\n" }.joined().utf8),
-      to: "entities.tsv")
-    var request = CountRequest(inputs: [corpus], output: dir.file("counts"))
-    request.ngrams = false
-    request.entities = EntityOptions(dictionary: dictionary)
-    _ = try CountPipeline.run(request)
+    _ = try dir.countEntities(
+      documents,
+      dictionary: shared.indices.map { "Q\($0)\talpha\($0)\nA\($0)\tomega\($0)\n" }.joined())
     // Three models; the right answers: model m1 gets questions 1-3 (index ≥ 1), m0 only 3.
     var lines: [String] = []
     for model in ["m0", "m1"] {

@@ -12,23 +12,16 @@ import Testing
 @Suite struct JoinTests {
   /// Counts `documents` with numbers and the entity dictionary below into `dir/counts`.
   static func count(_ documents: [String], in dir: TemporaryDirectory) throws -> String {
-    let corpus = try dir.write(Array((documents.joined(separator: "\n") + "\n").utf8), to: "c.txt")
-    let dictionary = try dir.write(
-      Array(
-        """
+    try dir.countEntities(
+      documents,
+      dictionary: """
         Q90\tParis
         Q142\tFrance
         Q243\tEiffel Tower
         Q692\tWilliam Shakespeare\tShakespeare
         Q41567\tHamlet
 
-        """.utf8), to: "entities.tsv")
-    var request = CountRequest(inputs: [corpus], output: dir.file("counts"))
-    request.ngrams = false
-    request.numbers = NumberRules()
-    request.entities = EntityOptions(dictionary: dictionary)
-    _ = try CountPipeline.run(request)
-    return dir.file("counts")
+        """, numbers: true)
   }
 
   static let corpus = [

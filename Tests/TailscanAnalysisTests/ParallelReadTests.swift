@@ -1,5 +1,4 @@
 import Foundation
-import TailscanCount
 import TailscanIO
 import TailscanTestSupport
 import Testing
@@ -146,14 +145,8 @@ import Testing
       documents += Array(repeating: "alpha\(i) met omega\(i) today", count: 1 + i * i)
       documents += Array(repeating: "alpha\(i) alone", count: i % 3)
     }
-    let corpus = try dir.write(Array((documents.joined(separator: "\n") + "\n").utf8), to: "c.txt")
-    let dictionary = try dir.write(
-      Array((0..<40).map { "Q\($0)\talpha\($0)\nA\($0)\tomega\($0)\n" }.joined().utf8),
-      to: "entities.tsv")
-    var request = CountRequest(inputs: [corpus], output: dir.file("counts"))
-    request.ngrams = false
-    request.entities = EntityOptions(dictionary: dictionary)
-    _ = try CountPipeline.run(request)
+    _ = try dir.countEntities(
+      documents, dictionary: (0..<40).map { "Q\($0)\talpha\($0)\nA\($0)\tomega\($0)\n" }.joined())
     var lines: [String] = []
     for model in 0..<5 {
       for shots in [0, 2, 4] {
