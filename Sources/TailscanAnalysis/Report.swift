@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import TailscanIO
 
 /// The report directory of `correlate`: `summary.json`, `keys.csv`, `bins.csv`, a figure per
