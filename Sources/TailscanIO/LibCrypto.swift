@@ -45,11 +45,9 @@ package struct LibCrypto: @unchecked Sendable {
   }()
 
   private init?(handle: UnsafeMutableRawPointer) {
+    // Each type is written from the function's C prototype in openssl/evp.h.
     func function<F>(_ name: String, as type: F.Type) -> F? {
-      guard let address = unsafe Syscalls.symbol(name, in: handle) else { return nil }
-      // Safe because `F` is always a `@convention(c)` type written from the function's C
-      // prototype in openssl/evp.h, and the library is never unloaded.
-      return unsafe unsafeBitCast(address, to: type)
+      unsafe Syscalls.function(name, in: handle, as: type)
     }
     guard let newContext = unsafe function("EVP_MD_CTX_new", as: NewContext.self),
       let freeContext = unsafe function("EVP_MD_CTX_free", as: FreeContext.self),

@@ -283,6 +283,19 @@ package enum Syscalls {
     unsafe dlsym(library, symbol)
   }
 
+  /// The C function `name` in a library from `openLibrary`, as the function type `type`, or
+  /// `nil` if absent. `type` must be a `@convention(c)` type written from the function's C
+  /// prototype in the library's header.
+  package static func function<F>(
+    _ name: String, in library: UnsafeMutableRawPointer, as type: F.Type
+  ) -> F? {
+    guard let address = unsafe symbol(name, in: library) else { return nil }
+    // Safe because `F` is a C function pointer type (the size of a raw pointer) matching the
+    // function's prototype, and a library loaded once is never unloaded, so the address
+    // stays valid.
+    return unsafe unsafeBitCast(address, to: type)
+  }
+
   /// The process id, used to name temporary outputs.
   package static var processID: Int32 { getpid() }
 

@@ -68,16 +68,16 @@ package struct ZstdLibrary: @unchecked Sendable {
   private init?(handle: UnsafeMutableRawPointer) {
     unsafe self.handle = handle
     guard
-      let createDCtx = unsafe Self.function("ZSTD_createDCtx", in: handle, as: CreateDCtx.self),
-      let freeDCtx = unsafe Self.function("ZSTD_freeDCtx", in: handle, as: FreeDCtx.self),
-      let decompressStream = unsafe Self.function(
+      let createDCtx = unsafe Syscalls.function("ZSTD_createDCtx", in: handle, as: CreateDCtx.self),
+      let freeDCtx = unsafe Syscalls.function("ZSTD_freeDCtx", in: handle, as: FreeDCtx.self),
+      let decompressStream = unsafe Syscalls.function(
         "ZSTD_decompressStream", in: handle, as: DecompressStream.self),
-      let isError = unsafe Self.function("ZSTD_isError", in: handle, as: IsError.self),
-      let getErrorName = unsafe Self.function(
+      let isError = unsafe Syscalls.function("ZSTD_isError", in: handle, as: IsError.self),
+      let getErrorName = unsafe Syscalls.function(
         "ZSTD_getErrorName", in: handle, as: GetErrorName.self),
-      let getErrorCode = unsafe Self.function(
+      let getErrorCode = unsafe Syscalls.function(
         "ZSTD_getErrorCode", in: handle, as: GetErrorCode.self),
-      let dStreamInSize = unsafe Self.function(
+      let dStreamInSize = unsafe Syscalls.function(
         "ZSTD_DStreamInSize", in: handle, as: DStreamInSize.self)
     else { return nil }
     unsafe self.createDCtx = createDCtx
@@ -91,17 +91,7 @@ package struct ZstdLibrary: @unchecked Sendable {
 
   /// The C function `name` in the library, as the function type `type`, or `nil` if absent.
   func function<F>(_ name: String, as type: F.Type) -> F? {
-    unsafe Self.function(name, in: handle, as: type)
-  }
-
-  private static func function<F>(
-    _ name: String, in handle: UnsafeMutableRawPointer, as type: F.Type
-  ) -> F? {
-    guard let address = unsafe Syscalls.symbol(name, in: handle) else { return nil }
-    // Safe because `F` is always a `@convention(c)` type written from the function's C
-    // prototype in zstd.h (a C function pointer, the size of a raw pointer), and the library
-    // is never unloaded, so the address stays valid.
-    return unsafe unsafeBitCast(address, to: type)
+    unsafe Syscalls.function(name, in: handle, as: type)
   }
 
   /// The result of a libzstd call that returns a `size_t`: a value, or an error's name.
