@@ -198,13 +198,15 @@ public enum Correlate {
     let manifest = try Manifest.read(directory: request.counts)
 
     // Each group and key is joined and its statistics computed on its own, on all cores.
-    var byGroup = [[Int]](repeating: [], count: answers.groups.count)
-    for i in answers.instances.indices { byGroup[answers.instances[i].group].append(i) }
+    let groupMembers = { (answers: AnswerSet) in
+      var members = [[Int]](repeating: [], count: answers.groups.count)
+      for i in answers.instances.indices { members[answers.instances[i].group].append(i) }
+      return members
+    }(answers)
     let pool = JoinPool(directory: request.counts, measure: measure, jobs: request.jobs)
     let instances = answers.instances
     let entityKeys = Set(keys).intersection(CorrelateKey.keys(for: .qa))
     if !entityKeys.isEmpty { try pool.resolveEntities(instances, wanted: entityKeys) }
-    let groupMembers = byGroup
     let computed = Parallel.map(count: groupMembers.count * keys.count, jobs: request.jobs) {
       job -> (place: Int, result: Result<CorrelateSummary.KeyResult, any Error>) in
       // Taken key by key, so that the cores work on different groups: the keys of one group
@@ -223,7 +225,7 @@ public enum Correlate {
     // Group by group; the first error in that order, whichever worker met it first.
     let results = try computed.sorted { $0.place < $1.place }.map { try $0.result.get() }
     var groups: [CorrelateSummary.Group] = []
-    for (g, members) in byGroup.enumerated() {
+    for (g, members) in groupMembers.enumerated() {
       let correct = members.count { answers.instances[$0].correct }
       groups.append(
         .init(

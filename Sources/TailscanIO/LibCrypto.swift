@@ -46,15 +46,14 @@ package struct LibCrypto: @unchecked Sendable {
 
   private init?(handle: UnsafeMutableRawPointer) {
     // Each type is written from the function's C prototype in openssl/evp.h.
-    func function<F>(_ name: String, as type: F.Type) -> F? {
-      unsafe Syscalls.function(name, in: handle, as: type)
-    }
-    guard let newContext = unsafe function("EVP_MD_CTX_new", as: NewContext.self),
-      let freeContext = unsafe function("EVP_MD_CTX_free", as: FreeContext.self),
-      let sha256 = unsafe function("EVP_sha256", as: DigestAlgorithm.self),
-      let initDigest = unsafe function("EVP_DigestInit_ex", as: Init.self),
-      let update = unsafe function("EVP_DigestUpdate", as: Update.self),
-      let final = unsafe function("EVP_DigestFinal_ex", as: Final.self)
+    guard
+      let newContext = unsafe Syscalls.function("EVP_MD_CTX_new", in: handle, as: NewContext.self),
+      let freeContext = unsafe Syscalls.function(
+        "EVP_MD_CTX_free", in: handle, as: FreeContext.self),
+      let sha256 = unsafe Syscalls.function("EVP_sha256", in: handle, as: DigestAlgorithm.self),
+      let initDigest = unsafe Syscalls.function("EVP_DigestInit_ex", in: handle, as: Init.self),
+      let update = unsafe Syscalls.function("EVP_DigestUpdate", in: handle, as: Update.self),
+      let final = unsafe Syscalls.function("EVP_DigestFinal_ex", in: handle, as: Final.self)
     else { return nil }
     unsafe (self.newContext, self.freeContext, self.sha256) = (newContext, freeContext, sha256)
     unsafe (self.initDigest, self.update, self.final) = (initDigest, update, final)
