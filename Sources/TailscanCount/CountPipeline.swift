@@ -271,6 +271,7 @@ struct ShardTask: Sendable {
 /// The entity dictionary, matched the same way by every worker.
 struct EntityPlan: Sendable {
   let matcher: EntityMatcher
+  let index: AliasTokenIndex
   let options: EntityOptions
   var pairList: [(UInt32, UInt32)]?
   var pairsHash: String?
@@ -279,20 +280,21 @@ struct EntityPlan: Sendable {
 
   init(matcher: EntityMatcher, options: EntityOptions) {
     self.matcher = matcher
+    index = AliasTokenIndex(matcher: matcher)
     self.options = options
   }
 
-  /// About how much memory the matcher and pair list hold.
-  var memoryBytes: Int { matcher.memoryBytes + (pairList?.capacity ?? 0) * 8 }
+  /// About how much memory the matcher, its index and the pair list hold.
+  var memoryBytes: Int { matcher.memoryBytes + index.memoryBytes + (pairList?.capacity ?? 0) * 8 }
 
   func counter(sortBytes: Int?) throws -> EntityCounter {
     if let sortBytes {
       return try EntityCounter(
-        matcher: matcher, pairList: pairList, keepDocumentIDs: options.keepDocumentIDs,
-        sortBuffer: sortBytes / 16)
+        matcher: matcher, index: index, pairList: pairList,
+        keepDocumentIDs: options.keepDocumentIDs, sortBuffer: sortBytes / 16)
     }
     return try EntityCounter(
-      matcher: matcher, pairList: pairList, keepDocumentIDs: options.keepDocumentIDs)
+      matcher: matcher, index: index, pairList: pairList, keepDocumentIDs: options.keepDocumentIDs)
   }
 }
 

@@ -77,11 +77,14 @@ struct Counters: ~Copyable {
     if counting { try ngrams.beginDocument() }
     if hasNumbers { try numbers!.beginDocument() }
     if hasEntities { try entities!.beginDocument(id: id) }
+    // Entities take the whole text: they split it themselves, in one pass with their lookups.
+    if hasEntities { entities!.add(text: text) }
     if sharedPass {
-      try (nGramTokenizer ?? .whitespace).forEachToken(in: text, scratch: &scratch) { token in
-        if counting { try ngrams.add(token: token) }
-        if hasNumbers { try numbers!.add(token: token) }
-        if hasEntities { entities!.add(token: token) }
+      if counting || hasNumbers {
+        try (nGramTokenizer ?? .whitespace).forEachToken(in: text, scratch: &scratch) { token in
+          if counting { try ngrams.add(token: token) }
+          if hasNumbers { try numbers!.add(token: token) }
+        }
       }
     } else {
       if let nGramTokenizer {
@@ -89,9 +92,10 @@ struct Counters: ~Copyable {
           try ngrams.add(token: token)
         }
       }
-      try Tokenizer.whitespace.forEachToken(in: text, scratch: &scratch) { token in
-        if hasNumbers { try numbers!.add(token: token) }
-        if hasEntities { entities!.add(token: token) }
+      if hasNumbers {
+        try Tokenizer.whitespace.forEachToken(in: text, scratch: &scratch) { token in
+          try numbers!.add(token: token)
+        }
       }
     }
     if counting { try ngrams.endDocument() }

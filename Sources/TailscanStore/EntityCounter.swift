@@ -10,6 +10,8 @@ internal import TailscanIO
 /// found when it ends.
 public struct EntityCounter {
   public let matcher: EntityMatcher
+  /// The matcher's short alias tokens, for whole documents (`add(text:)`).
+  public let index: AliasTokenIndex
   private var batch = TokenBatch()
   private var scratch: [UInt8] = []
   /// Per entity, side by side (one cache line): mentions, documents, the last document seen.
@@ -18,8 +20,10 @@ public struct EntityCounter {
   private var matched: [UInt32] = []
   private var present: [UInt32] = []
   let pairs: NGramBuilder
-  /// With a pair list: each entity's partners of higher id.
-  private let partners: [[UInt32]]?
+  /// With a pair list: each entity's partners of higher id, those of entity e at
+  /// `partners[partnerStarts[e]..<partnerStarts[e + 1]]`.
+  private let partners: [UInt32]?
+  private let partnerStarts: [Int]
   private var pairKeys: [UInt64] = []
   /// With document ids kept: per entity, the ids as LEB128 deltas.
   private var postings: [[UInt8]]?
@@ -38,21 +42,32 @@ public struct EntityCounter {
   /// - Parameters:
   ///   - pairList: count only these pairs (entity ids as in `matcher.entityIDs`); nil for all.
   ///   - keepDocumentIDs: record the documents of each entity (for `tailscan docs`).
+  ///   - index: the matcher's `AliasTokenIndex`, shared by counters; nil to make one.
   public init(
-    matcher: EntityMatcher, pairList: [(UInt32, UInt32)]? = nil, keepDocumentIDs: Bool = false,
-    sortBuffer: Int = 1 << 22
+    matcher: EntityMatcher, index: AliasTokenIndex? = nil, pairList: [(UInt32, UInt32)]? = nil,
+    keepDocumentIDs: Bool = false, sortBuffer: Int = 1 << 22
   ) throws {
+    precondition(index == nil || index!.matcher === matcher, "the index is of another matcher")
     self.matcher = matcher
+    self.index = index ?? AliasTokenIndex(matcher: matcher)
     let n = matcher.entityIDs.count
     stats = [UInt64](repeating: 0, count: 3 * n)
     if let pairList {
-      var partners = [[UInt32]](repeating: [], count: n)
-      for (a, b) in pairList where a != b { partners[Int(min(a, b))].append(max(a, b)) }
-      for i in partners.indices { partners[i] = Array(Set(partners[i])).sorted() }
+      var keys = pairList.compactMap { a, b in a == b ? nil : UInt64(min(a, b)) << 32 | UInt64(max(a, b)) }
+      keys.sort()
+      var partners: [UInt32] = []
+      var starts = [Int](repeating: 0, count: n + 1)
+      for (k, key) in keys.enumerated() where k == 0 || key != keys[k - 1] {
+        partners.append(UInt32(truncatingIfNeeded: key))
+        starts[Int(key >> 32) + 1] += 1
+      }
+      for e in 0..<n { starts[e + 1] += starts[e] }
       self.partners = partners
-      partnerBytes = partners.reduce(0) { $0 + $1.count * 4 + 32 }
+      partnerStarts = starts
+      partnerBytes = partners.count * 4 + starts.count * 8
     } else {
       partners = nil
+      partnerStarts = []
       partnerBytes = 0
     }
     postings = keepDocumentIDs ? [[UInt8]](repeating: [], count: n) : nil
@@ -79,6 +94,12 @@ public struct EntityCounter {
   public mutating func add(token: Span<UInt8>) {
     tokens &+= 1
     matcher.prepare(token, into: &batch, scratch: &scratch)
+  }
+
+  /// Adds every whitespace token of the current document's `text` (the same as `add(token:)`
+  /// for each, faster).
+  public mutating func add(text: Span<UInt8>) {
+    tokens &+= UInt64(index.scan(text, into: &batch, scratch: &scratch))
   }
 
   /// Finishes the current document: finds its entities and pairs.
@@ -109,8 +130,9 @@ public struct EntityCounter {
     }
     if let partners {
       for a in present {
-        for b in partners[Int(a)] where stats[3 * Int(b) + 2] == document {
-          pairKeys.append(UInt64(a) << 32 | UInt64(b))
+        for k in partnerStarts[Int(a)]..<partnerStarts[Int(a) + 1] {
+          let b = partners[k]
+          if stats[3 * Int(b) + 2] == document { pairKeys.append(UInt64(a) << 32 | UInt64(b)) }
         }
       }
     } else if present.count > 1 {
@@ -162,8 +184,10 @@ public struct EntityCounter {
     if let partners {
       // The pairs counted, so that `query` can tell a pair never counted from a zero.
       var lines: [UInt8] = []
-      for (a, list) in partners.enumerated() {
-        for b in list { lines += ids[a] + [0x09] + ids[Int(b)] + [0x0A] }
+      for a in 0..<(partnerStarts.count - 1) {
+        for b in partners[partnerStarts[a]..<partnerStarts[a + 1]] {
+          lines += ids[a] + [0x09] + ids[Int(b)] + [0x0A]
+        }
       }
       pairList = lines
     }

@@ -198,10 +198,12 @@ public final class EntityMatcher: Sendable {
   private let tokenTable: TokenTable
   /// Trie edges below the root's children (those are node t + 1 for token t).
   private let children: EdgeTable
+  /// Nodes 1...rootChildren are the root's children (one per alias token).
+  private let rootChildren: Int
   /// Per node: the entities an alias ending there names (`payload << 32 | count << 1`, the
   /// payload being the entity itself when there is one, else a start in `terminalEntities`),
   /// and bit 0 set if longer aliases go on from it. Node t + 1 is the root's child by token t.
-  private let nodeInfo: [UInt64]
+  package let nodeInfo: [UInt64]
   private let terminalEntities: [UInt32]
 
   /// Token id of tokens in no alias.
@@ -273,6 +275,7 @@ public final class EntityMatcher: Sendable {
     // Renumber nodes: the root's child by token t is node t + 1 (whether or not an alias
     // starts with t), so a token's id leads straight to its node; deeper nodes follow.
     let rootNodes = tokenList.count + 1
+    rootChildren = tokenList.count
     var renumbered = [Int](repeating: -1, count: nodes)
     renumbered[0] = 0
     var next = rootNodes
@@ -490,6 +493,25 @@ public final class EntityMatcher: Sendable {
     batch.append(item == TokenBatch.unknownItem || !stops ? item : item | TokenBatch.stopItemBit)
   }
 
+  /// Calls `body` with every alias token of at most 16 normalized bytes: its bytes as two
+  /// little-endian words (zero-padded), its length, and its batch item (`flags << 32 | id`).
+  /// For `AliasTokenIndex`, which looks such tokens up on the counting hot path.
+  package func forEachShortToken(_ body: (UInt64, UInt64, Int, UInt64) -> Void) {
+    tokenTable.forEachShortToken(body)
+  }
+
+  /// Calls `body` with every trie edge from an alias's first token to its second: the two
+  /// tokens' ids and the edge's value as `appendMatches` takes it from `TokenBatch.firstEdges`.
+  /// For `AliasTokenIndex`, which looks these up on the counting hot path.
+  package func forEachFirstEdge(_ body: (UInt32, UInt32, Int32) -> Void) {
+    children.forEach { key, value in
+      let node = key >> 32
+      if node >= 1 && node <= UInt64(rootChildren) {
+        body(UInt32(node - 1), UInt32(truncatingIfNeeded: key), Int32(bitPattern: value))
+      }
+    }
+  }
+
   /// The entities that have `alias` (normalized the same way) as a whole alias.
   public func entities(forAlias alias: String) -> [UInt32] {
     guard let tokens = normalizer.aliasTokens(of: alias) else { return [] }
@@ -525,7 +547,7 @@ public final class EntityMatcher: Sendable {
       return UInt64(tokenTable.flags(id)) << 32 | UInt64(id)
         | (t & Self.stopBit != 0 ? TokenBatch.stopItemBit : 0)
     }
-    try walk(items, edge: { children[$0] }) { range, node in
+    try walk(items, edge: { key, _, _ in children[key] }) { range, node in
       var entities: [UInt32] = []
       forEachEntity(nodeInfo[node]) { entities.append($0) }
       try body(range, entities)
@@ -534,9 +556,34 @@ public final class EntityMatcher: Sendable {
 
   /// Appends the entities of every match in `batch` to `entities` (one per mention).
   public func appendMatches(in batch: inout TokenBatch, to entities: inout [UInt32]) {
+    // Every edge from a token's root node to the next token is looked up first, in one pass:
+    // the lookups do not depend on each other, so the processor overlaps their cache misses.
+    // The walk then finds most edges it takes (an alias's second token) in `firstEdges`.
+    // (`AliasTokenIndex.scan` fills them as it goes, with its own lookups.)
+    let items = batch.items
+    if batch.firstEdges.count != items.count {
+      let goesOn = UInt64(TokenBatch.goesOn) << 32
+      let continues = UInt64(TokenBatch.continuesAlias) << 32
+      batch.firstEdges.removeAll(keepingCapacity: true)
+      batch.firstEdges.reserveCapacity(items.count)
+      var previous: UInt64 = 0
+      for item in items {
+        var value = -1
+        if previous & goesOn != 0 && item & continues != 0 {
+          value = children[(previous & 0xFFFF_FFFF + 1) << 32 | (item & 0xFFFF_FFFF)]
+        }
+        batch.firstEdges.append(Int32(truncatingIfNeeded: value))
+        previous = item
+      }
+    }
+    let firstEdges = batch.firstEdges
     walk(
-      batch.items,
-      edge: { key in
+      items,
+      edge: { key, j, fromRoot in
+        if fromRoot {
+          let value = firstEdges[j]
+          return value == -1 ? -1 : Int(UInt32(bitPattern: value))
+        }
         // Trie edges seen moments ago: a small cache in front of the edge table.
         let c = 2 * (Int(truncatingIfNeeded: EntityMatcher.finish(key)) & (TokenBatch.cacheEntries - 1))
         if batch.edgeCache[c] == key { return Int(batch.edgeCache[c + 1]) - 1 }
@@ -551,14 +598,16 @@ public final class EntityMatcher: Sendable {
   }
 
   /// Calls `body` with the token range and trie node of each match in `items` (see
-  /// `TokenBatch`), leftmost first, longest first, not overlapping; `edge` looks up a trie edge.
+  /// `TokenBatch`), leftmost first, longest first, not overlapping; `edge` looks up a trie edge
+  /// (`node << 32 | token`) to the token at an index, and is told whether the node is a root
+  /// child (the token's previous one's).
   ///
   /// A token's flags say whether it is an alias and whether aliases go on from it, so the trie
   /// node of a first token is read only for a match, and an edge is looked up only when the
   /// next token is in some alias after its first token.
   @inline(__always)
   private func walk(
-    _ items: [UInt64], edge: (UInt64) -> Int, _ body: (Range<Int>, Int) throws -> Void
+    _ items: [UInt64], edge: (UInt64, Int, Bool) -> Int, _ body: (Range<Int>, Int) throws -> Void
   ) rethrows {
     let n = items.count
     let starts = UInt64(TokenBatch.startsAlias | TokenBatch.goesOn) << 32
@@ -578,7 +627,7 @@ public final class EntityMatcher: Sendable {
       var j = i + 1
       while goesOnFrom && j < n && items[j] & continues != 0 {
         node = Self.child(
-          edge(UInt64(node) << 32 | (items[j] & 0xFFFF_FFFF)),
+          edge(UInt64(node) << 32 | (items[j] & 0xFFFF_FFFF), j, j == i + 1),
           afterStop: items[j - 1] & TokenBatch.stopItemBit != 0)
         if node < 0 { break }
         let info = nodeInfo[node]
@@ -638,6 +687,11 @@ struct EdgeTable: Sendable {
     filterMask = filterBits - 1
   }
 
+  /// Calls `body` with every edge's key and value.
+  func forEach(_ body: (UInt64, UInt32) -> Void) {
+    for i in keys.indices where keys[i] != UInt64.max { body(keys[i], values[i]) }
+  }
+
   /// The edge's value (child node, and `allowsStop`), or -1 if there is no such edge.
   @inline(__always)
   subscript(key: UInt64) -> Int {
@@ -657,31 +711,37 @@ struct EdgeTable: Sendable {
 /// The tokens of one document as the matcher sees them (see `EntityMatcher.prepare`).
 public struct TokenBatch: Sendable {
   /// Per token: `flags << 32 | id`; a run of tokens in no alias is one `unknownItem`.
-  var items: [UInt64] = []
+  @usableFromInline package var items: [UInt64] = []
   /// Recently looked-up tokens (direct-mapped: hash | 1, bytes 0..<8, bytes 8..<16,
   /// `length << 56 | item`), and trie edges (`key`, child + 1).
   var cache = [UInt64](repeating: 0, count: 4 * TokenBatch.cacheEntries)
   var edgeCache = [UInt64](repeating: UInt64.max, count: 2 * TokenBatch.cacheEntries)
+  /// Per item, the edge from the previous item's root node to it (see `appendMatches`), -1
+  /// for none; empty or partial if not looked up yet.
+  package var firstEdges: [Int32] = []
   static let cacheEntries = 4096
-  static let unknownItem = UInt64(EntityMatcher.unknown)
+  @usableFromInline package static var unknownItem: UInt64 { 0xFFFF_FFFF }  // `EntityMatcher.unknown`
   /// Set in an item whose token ended with sentence punctuation.
-  static let stopItemBit: UInt64 = 1 << 48
+  package static var stopItemBit: UInt64 { 1 << 48 }
   /// An alias of one token, or the first token of longer aliases; a later token of one.
-  static let startsAlias: UInt8 = 1
-  static let goesOn: UInt8 = 2
-  static let continuesAlias: UInt8 = 4
+  package static var startsAlias: UInt8 { 1 }
+  package static var goesOn: UInt8 { 2 }
+  package static var continuesAlias: UInt8 { 4 }
 
   public init() {}
 
-  @inline(__always)
-  mutating func append(_ item: UInt64) {
+  @inlinable @inline(__always)
+  package mutating func append(_ item: UInt64) {
     if item == Self.unknownItem && items.last == Self.unknownItem { return }
     items.append(item)
   }
 
   public var isEmpty: Bool { items.isEmpty }
 
-  public mutating func removeAll() { items.removeAll(keepingCapacity: true) }
+  public mutating func removeAll() {
+    items.removeAll(keepingCapacity: true)
+    firstEdges.removeAll(keepingCapacity: true)
+  }
 }
 
 /// Normalized alias tokens → ids: open addressing over 32-byte slots holding the hash, the
@@ -768,6 +828,15 @@ struct TokenTable: Sendable {
       if k < 8 { w0 |= UInt64(bytes[k]) << UInt64(8 * k) } else { w1 |= UInt64(bytes[k]) << UInt64(8 * (k - 8)) }
     }
     return (w0, w1)
+  }
+
+  /// See `EntityMatcher.forEachShortToken`.
+  func forEachShortToken(_ body: (UInt64, UInt64, Int, UInt64) -> Void) {
+    for i in 0..<(slotMask + 1) where slots[4 * i] != 0 {
+      let meta = slots[4 * i + 3]
+      let length = Int((meta >> 32) & 0xFF)
+      if length <= 16 { body(slots[4 * i + 1], slots[4 * i + 2], length, (meta >> 40) << 32 | (meta & 0xFFFF_FFFF)) }
+    }
   }
 
   /// The flags of token `t`.

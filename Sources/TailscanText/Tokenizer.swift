@@ -104,6 +104,16 @@ public enum WhitespaceSplitter {
     }
   }
 
+  /// The length of the whitespace character at `i` (0 if the byte there starts none). `text`
+  /// must be valid UTF-8.
+  @inlinable
+  package static func spaceLength(_ text: Span<UInt8>, at i: Int) -> Int {
+    let b = text[i]
+    if b == 0x20 || b &- 0x09 < 5 || b &- 0x1C < 4 { return 1 }
+    if b == 0xC2 || b &- 0xE1 < 3 { return multiByteSpaceLength(text, i, lead: b) }
+    return 0
+  }
+
   /// Whether `text` (valid UTF-8) is empty or only whitespace, as Python's
   /// `not text.strip()`.
   public static func isBlank(_ text: Span<UInt8>) -> Bool {
