@@ -1,5 +1,6 @@
 import Foundation
 internal import TailscanStore
+internal import TailscanText
 
 /// An entity dictionary read from a file: TSV (`id<TAB>name<TAB>alias…`, the name being an alias
 /// too) or JSONL (`{"id": …, "name": …, "aliases": […]}`, name optional), chosen by the file's
@@ -140,25 +141,34 @@ public struct EntityDictionary: Sendable {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw EntityError.unreadable(path: path)
     }
-    var index: [[UInt8]: UInt32] = [:]  // by bytes, as the matcher keys ids
-    for (i, id) in ids.enumerated() { index[Array(id.utf8)] = UInt32(i) }
+    var index = ByteInterner()  // by bytes, as the matcher keys ids
+    for id in ids { _ = index.intern(Array(id.utf8)) }
+    let bytes = [UInt8](data)
     var pairs: [(UInt32, UInt32)] = []
     var unknown = 0
-    for (n, raw) in lines(of: [UInt8](data)).enumerated() {
-      let line = Substring(raw)
-      if line.allSatisfy(\.isWhitespace) { continue }
-      var fields = line.split(separator: "\t").map(String.init)
-      if fields.count == 1 { fields = line.split(whereSeparator: \.isWhitespace).map(String.init) }
+    for (n, raw) in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+      var fields: [[UInt8]]
+      let line = raw.last == 0x0D ? raw.dropLast() : raw
+      if line.allSatisfy({ $0 == 0x20 || $0 &- 0x09 < 5 }) { continue }
+      fields = line.split(separator: 0x09).map { Array($0) }
+      if fields.count == 1 || line.contains(where: { $0 >= 0x80 }) {
+        // Without a tab, or with other than ASCII (Unicode whitespace), split as text.
+        let text = Substring(String(decoding: line, as: UTF8.self))
+        if text.allSatisfy(\.isWhitespace) { continue }
+        var parts = text.split(separator: "\t")
+        if parts.count == 1 { parts = text.split(whereSeparator: \.isWhitespace) }
+        fields = parts.map { Array(String($0).utf8) }
+      }
       guard fields.count == 2 else {
         throw EntityError.badPairLine(path: path, line: n + 1)
       }
-      guard let a = index[Array(fields[0].utf8)], let b = index[Array(fields[1].utf8)] else {
+      guard let a = index.find(fields[0]), let b = index.find(fields[1]) else {
         unknown += 1
         continue
       }
       pairs.append((a, b))
     }
-    return (pairs, unknown, hex(XXH64.hash([UInt8](data), seed: 0)))
+    return (pairs, unknown, hex(XXH64.hash(bytes, seed: 0)))
   }
 }
 

@@ -220,12 +220,14 @@ public final class EntityMatcher: Sendable {
     let normalizer = EntityNormalizer(foldsCase: foldsCase)
     // Entity ids in byte order.
     // Keyed by bytes: `String ==` would merge ids that differ only in Unicode normalization.
-    var provisional: [[UInt8]: Int] = [:]
-    provisional.reserveCapacity(entries.count)
+    var provisional = ByteInterner()
     var names: [String] = []
-    for entry in entries where provisional[Array(entry.id.utf8)] == nil {
-      provisional[Array(entry.id.utf8)] = names.count
-      names.append(entry.id)
+    var entryName: [Int] = []  // each entry's index in `names`
+    entryName.reserveCapacity(entries.count)
+    for entry in entries {
+      let i = Int(provisional.intern(Array(entry.id.utf8)))
+      if i == names.count { names.append(entry.id) }
+      entryName.append(i)
     }
     let order = names.indices.sorted { names[$0].utf8.lexicographicallyPrecedes(names[$1].utf8) }
     var rank = [UInt32](repeating: 0, count: names.count)
@@ -239,8 +241,8 @@ public final class EntityMatcher: Sendable {
     var nodes = 1
     var named: [UInt64] = []  // node << 32 | entity, for every alias
     var stopEdges = Set<UInt64>()  // edges some alias takes after sentence punctuation
-    for entry in entries {
-      let entity = rank[provisional[Array(entry.id.utf8)]!]
+    for (e, entry) in entries.enumerated() {
+      let entity = rank[entryName[e]]
       for alias in entry.aliases {
         guard let tokens = normalizer.aliasTokens(of: alias), !tokens.isEmpty else { continue }
         var node: UInt32 = 0
@@ -890,25 +892,43 @@ struct TokenTable: Sendable {
   }
 }
 
-/// Byte strings → dense ids in order of first sight (for building a matcher quickly).
-struct ByteInterner {
+/// Byte strings → dense ids in order of first sight (for building a matcher quickly, and for
+/// finding entity ids by their bytes).
+package struct ByteInterner {
   private var slots = [UInt32](repeating: 0, count: 1 << 12)  // id + 1, 0 for empty
   private var hashes: [UInt64] = []
   private var bytes: [UInt8] = []
   private var starts: [Int] = [0]
 
-  /// The id of `token`, a new one (the count so far) if it was not there.
-  mutating func intern(_ token: [UInt8]) -> UInt32 {
-    let h = TokenTable.hash(token.span)
-    var mask = slots.count - 1
+  package init() {}
+
+  /// The id of `token`, or nil if it was never interned.
+  package func find(_ token: [UInt8]) -> UInt32? { find(token.span) }
+
+  /// The id of `token`, or nil if it was never interned.
+  package func find(_ token: Span<UInt8>) -> UInt32? {
+    let h = TokenTable.hash(token)
+    let mask = slots.count - 1
     var i = Int(truncatingIfNeeded: h) & mask
     while slots[i] != 0 {
       let t = Int(slots[i] - 1)
-      if hashes[t] == h && bytes[starts[t]..<starts[t + 1]].elementsEqual(token) {
-        return UInt32(t)
+      if hashes[t] == h && starts[t + 1] - starts[t] == token.count {
+        var same = true
+        for k in 0..<token.count where bytes[starts[t] + k] != token[k] { same = false }
+        if same { return UInt32(t) }
       }
       i = (i + 1) & mask
     }
+    return nil
+  }
+
+  /// The id of `token`, a new one (the count so far) if it was not there.
+  package mutating func intern(_ token: [UInt8]) -> UInt32 {
+    if let t = find(token.span) { return t }
+    let h = TokenTable.hash(token.span)
+    var mask = slots.count - 1
+    var i = Int(truncatingIfNeeded: h) & mask
+    while slots[i] != 0 { i = (i + 1) & mask }
     let id = hashes.count
     hashes.append(h)
     bytes += token
