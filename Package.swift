@@ -24,9 +24,10 @@ let package = Package(
     // A header-only module declaring libzstd's stream buffer structs. Nothing is linked:
     // libzstd is loaded at run time (dlopen), and only when a zstd shard is read.
     .systemLibrary(name: "CZstd"),
+    .target(name: "CIsal", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
 
     // Libraries, leaves first. Unsafe code lives only in TailscanIO and TailscanStore.
-    .target(name: "TailscanIO", dependencies: ["CZlib", "CZstd"]),
+    .target(name: "TailscanIO", dependencies: ["CZlib", "CZstd", "CIsal"]),
     .target(name: "TailscanText"),
     .target(name: "TailscanStore", dependencies: ["TailscanIO", "TailscanText", "CPrefetch"]),
     .target(name: "TailscanCount", dependencies: ["TailscanIO", "TailscanText", "TailscanStore"]),
@@ -68,7 +69,7 @@ let package = Package(
   ]
 )
 
-for target in package.targets where target.type != .system {
+for target in package.targets where target.type != .system && target.name != "CIsal" {
   var settings = target.swiftSettings ?? []
   settings.append(.enableUpcomingFeature("ExistentialAny"))
   settings.append(.enableUpcomingFeature("InternalImportsByDefault"))

@@ -5,12 +5,14 @@ import Testing
 /// Decodes `path` with `Decompressor` reading `inputCapacity` compressed bytes at a time and
 /// producing at most `outputCount` bytes per call.
 func decompress(
-  _ path: String, compression: Compression = .gzip, inputCapacity: Int, outputCount: Int
+  _ path: String, compression: Compression = .gzip, inputCapacity: Int, outputCount: Int,
+  inflater: GzipInflater = .automatic
 ) throws -> [UInt8] {
   let fd = try Syscalls.openForReading(path)
   defer { Syscalls.close(fd) }
   var decompressor = try Decompressor(
-    fd: fd, path: path, compression: compression, inputCapacity: inputCapacity)
+    fd: fd, path: path, compression: compression, inputCapacity: inputCapacity,
+    inflater: inflater)
   var result: [UInt8] = []
   var chunk = [UInt8](repeating: 0, count: outputCount)
   while true {
