@@ -17,11 +17,7 @@ public import TailscanText
   /// `length << 56 | item` (0 for an empty slot), unused. Two slots per cache line.
   private let slots: UnsafeMutablePointer<UInt64>
   private let slotBits: Int
-  /// One bit per bucket: whether some token hashes there (most text tokens stop at it).
-  private let filter: UnsafeMutablePointer<UInt64>
-  private let filterBits: Int
   private let slotBytes: Int
-  private let filterBytes: Int
   /// The trie edges from an alias's first token to its second: two words per slot, the key
   /// `first << 32 | second` (`UInt64.max` for an empty slot) and the edge's value.
   private let edges: UnsafeMutablePointer<UInt64>
@@ -31,12 +27,9 @@ public import TailscanText
   private let edgeFilter: UnsafeMutablePointer<UInt64>
   private let edgeFilterBits: Int
   private let edgeFilterBytes: Int
-  /// Where the matcher's trie node information is, to prefetch the nodes a walk will read
-  /// (only ever a prefetch address: never read through; the matcher, held here, owns it).
-  private let nodeInfoAddress: UnsafeRawPointer?
 
   /// The memory of the index.
-  public var memoryBytes: Int { slotBytes + filterBytes + edgeBytes + edgeFilterBytes }
+  public var memoryBytes: Int { slotBytes + edgeBytes + edgeFilterBytes }
 
   public init(matcher: EntityMatcher) {
     self.matcher = matcher
@@ -45,19 +38,12 @@ public import TailscanText
     // At most two thirds full: few probes, and 4 MB for the 80k tokens of 100k aliases.
     var slotBits = 4
     while 1 << slotBits < tokens.count + tokens.count / 2 { slotBits += 1 }
-    var filterBits = 12
-    while 1 << filterBits < tokens.count * 16 { filterBits += 1 }
     self.slotBits = slotBits
-    self.filterBits = filterBits
     slotBytes = 32 << slotBits
-    filterBytes = max(8, (1 << filterBits) / 8)
-    guard let slotMemory = unsafe Syscalls.allocateTable(bytes: slotBytes),
-      let filterMemory = unsafe Syscalls.allocateTable(bytes: filterBytes)
-    else {
-      fatalError("cannot map \(slotBytes + filterBytes) bytes for the alias token index")
+    guard let slotMemory = unsafe Syscalls.allocateTable(bytes: slotBytes) else {
+      fatalError("cannot map \(slotBytes) bytes for the alias token index")
     }
     unsafe slots = unsafe slotMemory.bindMemory(to: UInt64.self, capacity: 4 << slotBits)
-    unsafe filter = unsafe filterMemory.bindMemory(to: UInt64.self, capacity: filterBytes / 8)
     var firstEdges: [(UInt64, Int32)] = []
     matcher.forEachFirstEdge { first, second, value in
       firstEdges.append((UInt64(first) << 32 | UInt64(second), value))
@@ -79,7 +65,6 @@ public import TailscanText
       fatalError("cannot map \(edgeFilterBytes) bytes for the alias token index")
     }
     unsafe edgeFilter = unsafe edgeFilterMemory.bindMemory(to: UInt64.self, capacity: edgeFilterBytes / 8)
-    unsafe nodeInfoAddress = unsafe matcher.nodeInfo.withUnsafeBytes { $0.baseAddress }
     for (key, value) in firstEdges {
       let bit = Self.edgeFilterBit(key, edgeFilterBits)
       unsafe edgeFilter[bit >> 6] |= 1 << UInt64(bit & 63)
@@ -97,14 +82,11 @@ public import TailscanText
       unsafe slots[4 * i] = w0
       unsafe slots[4 * i + 1] = w1
       unsafe slots[4 * i + 2] = UInt64(length) << 56 | item
-      let bit = Self.filterBit(h, filterBits)
-      unsafe filter[bit >> 6] |= 1 << UInt64(bit & 63)
     }
   }
 
   deinit {
     unsafe Syscalls.freeTable(UnsafeMutableRawPointer(slots), bytes: slotBytes)
-    unsafe Syscalls.freeTable(UnsafeMutableRawPointer(filter), bytes: filterBytes)
     unsafe Syscalls.freeTable(UnsafeMutableRawPointer(edges), bytes: edgeBytes)
     unsafe Syscalls.freeTable(UnsafeMutableRawPointer(edgeFilter), bytes: edgeFilterBytes)
   }
@@ -119,16 +101,11 @@ public import TailscanText
     Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - bits))
   }
 
-  /// The hash of a token's words: slots take its top bits, the filter those of a second product.
+  /// The hash of a token's words (slots take its top bits).
   @inline(__always)
   static func hash(_ w0: UInt64, _ w1: UInt64, _ length: Int) -> UInt64 {
     let h = (w0 &* 0x9E37_79B9_7F4A_7C15) ^ ((w1 ^ UInt64(length)) &* 0xC2B2_AE3D_27D4_EB4F)
     return h ^ (h >> 29)
-  }
-
-  @inline(__always)
-  static func filterBit(_ h: UInt64, _ bits: Int) -> Int {
-    Int(truncatingIfNeeded: (h &* 0xFF51_AFD7_ED55_8CCD) >> UInt64(64 - bits))
   }
 
   // ASCII punctuation (Python's `string.punctuation`) and sentence punctuation, as bit masks
@@ -156,9 +133,8 @@ public import TailscanText
   public func scan(_ text: Span<UInt8>, into batch: inout TokenBatch, scratch: inout [UInt8]) -> Int {
     batch.firstEdges.removeAll(keepingCapacity: true)
     var pipeline = unsafe Pipeline(
-      slots: slots, slotMask: (1 << slotBits) - 1, filter: filter, edges: edges,
-      edgeBits: edgeBits, edgeFilter: edgeFilter, edgeFilterBits: edgeFilterBits,
-      nodeInfo: nodeInfoAddress)
+      slots: slots, slotMask: (1 << slotBits) - 1, edges: edges, edgeBits: edgeBits,
+      edgeFilter: edgeFilter, edgeFilterBits: edgeFilterBits)
     let n = text.count
     let folds = matcher.normalizer.foldsCase
     let slotShift = UInt64(64 - slotBits)
@@ -244,13 +220,10 @@ public import TailscanText
         w0 |= ((w0 &+ fromA) & ~(w0 &+ pastZ) & tops) >> 2
         w1 |= ((w1 &+ fromA) & ~(w1 &+ pastZ) & tops) >> 2
       }
-      // The filter's word and the slot are fetched while later tokens are read.
-      let h = Self.hash(w0, w1, length)
-      let bit = Self.filterBit(h, filterBits)
-      let slot = Int(truncatingIfNeeded: h >> slotShift)
-      unsafe tailscan_prefetch(filter + (bit >> 6))
+      // The slot is fetched while later tokens are read.
+      let slot = Int(truncatingIfNeeded: Self.hash(w0, w1, length) >> slotShift)
       unsafe tailscan_prefetch(slots + 4 * slot)
-      pipeline.push(w0, w1, UInt64(bit) << 16 | stops | UInt64(length), slot, into: &batch)
+      pipeline.push(w0, w1, stops | UInt64(length), slot, into: &batch)
     }
     pipeline.finish(into: &batch)
     return tokens
@@ -272,15 +245,13 @@ public import TailscanText
   @safe struct Pipeline {
     let slots: UnsafeMutablePointer<UInt64>
     let slotMask: Int
-    let filter: UnsafeMutablePointer<UInt64>
     let edges: UnsafeMutablePointer<UInt64>
     let edgeBits: Int
     var edgeMask: Int { (1 << edgeBits) - 1 }
     let edgeFilter: UnsafeMutablePointer<UInt64>
     let edgeFilterBits: Int
-    let nodeInfo: UnsafeRawPointer?
-    /// Tokens waiting, in order: w0, w1, `filter bit << 16 | stops << 8 | length` (0 for a
-    /// token known to be in no alias), slot.
+    /// Tokens waiting, in order: w0, w1, `stops << 8 | length` (0 for a token known to be in
+    /// no alias), slot.
     var ring = InlineArray<64, UInt64>(repeating: 0)
     var head = 0
     var pending = 0
@@ -333,9 +304,8 @@ public import TailscanText
       head = (head + 1) & (AliasTokenIndex.lookahead - 1)
       pending -= 1
       let meta = ring[4 * k + 2]
-      let bit = Int(truncatingIfNeeded: meta >> 16)
       var item = TokenBatch.unknownItem
-      if unsafe meta != 0 && filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0 {
+      if meta != 0 {
         let w0 = ring[4 * k]
         let w1 = ring[4 * k + 1]
         let length = meta & 0xFF
@@ -346,9 +316,6 @@ public import TailscanText
           if unsafe slots[4 * i] == w0 && slots[4 * i + 1] == w1 && stored >> 56 == length {
             item = stored & 0x00FF_FFFF_FFFF_FFFF
             if meta & 0x100 != 0 { item |= TokenBatch.stopItemBit }
-            if item & UInt64(TokenBatch.startsAlias) << 32 != 0, let nodeInfo = unsafe nodeInfo {
-              unsafe tailscan_prefetch(nodeInfo + 8 * (Int(truncatingIfNeeded: item & 0xFFFF_FFFF) + 1))
-            }
             break
           }
           i = (i + 1) & slotMask
@@ -398,9 +365,6 @@ public import TailscanText
         let stored = unsafe edges[2 * i]
         if stored == key {
           value = Int32(truncatingIfNeeded: unsafe edges[2 * i + 1])
-          if let nodeInfo = unsafe nodeInfo {
-            unsafe tailscan_prefetch(nodeInfo + 8 * Int(UInt32(bitPattern: value) & 0x7FFF_FFFF))
-          }
           break
         }
         if stored == UInt64.max { break }

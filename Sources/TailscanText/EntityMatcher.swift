@@ -203,7 +203,7 @@ public final class EntityMatcher: Sendable {
   /// Per node: the entities an alias ending there names (`payload << 32 | count << 1`, the
   /// payload being the entity itself when there is one, else a start in `terminalEntities`),
   /// and bit 0 set if longer aliases go on from it. Node t + 1 is the root's child by token t.
-  package let nodeInfo: [UInt64]
+  private let nodeInfo: [UInt64]
   private let terminalEntities: [UInt32]
 
   /// Token id of tokens in no alias.
