@@ -64,26 +64,43 @@ public struct EntityNormalizer: Sendable {
   /// What `token` (valid UTF-8) is; its normalized form in `out`.
   func kind(_ token: Span<UInt8>, into out: inout [UInt8]) -> Kind {
     out.removeAll(keepingCapacity: true)
-    var scalars: [Unicode.Scalar] = []
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(token.count)
-    for i in token.indices { bytes.append(token[i]) }
-    for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars { scalars.append(scalar) }
+    let n = token.count
+    // Punctuation scalars off the front, then off the back (stepping back over continuation
+    // bytes), decoded in place.
     var start = 0
-    var end = scalars.count
-    var stops = false
-    while start < end && Self.isPunctuation(scalars[start]) { start += 1 }
-    while end > start && Self.isPunctuation(scalars[end - 1]) {
-      stops = stops || Self.isStop(scalars[end - 1])
-      end -= 1
+    while start < n {
+      let (scalar, length) = WordSplitter.decode(token, start)
+      if !Self.isPunctuation(scalar) { break }
+      start += length
     }
-    if start == end { return scalars.contains(where: Self.isStop) ? .stop : .skipped }
-    for scalar in scalars[start..<end] {
+    if start == n {
+      var i = 0
+      while i < n {
+        let (scalar, length) = WordSplitter.decode(token, i)
+        if Self.isStop(scalar) { return .stop }
+        i += length
+      }
+      return .skipped
+    }
+    var end = n
+    var stops = false
+    while end > start {
+      var last = end - 1
+      while token[last] & 0xC0 == 0x80 { last -= 1 }
+      let (scalar, _) = WordSplitter.decode(token, last)
+      if !Self.isPunctuation(scalar) { break }
+      stops = stops || Self.isStop(scalar)
+      end = last
+    }
+    var i = start
+    while i < end {
+      let (scalar, length) = WordSplitter.decode(token, i)
       if foldsCase {
         CaseFold.append(scalar, to: &out)
       } else {
-        out.append(contentsOf: Array(String(scalar).utf8))
+        for k in i..<(i + length) { out.append(token[k]) }
       }
+      i += length
     }
     return .word(stops: stops)
   }
@@ -722,13 +739,13 @@ public struct TokenBatch: Sendable {
   /// for none; empty or partial if not looked up yet.
   package var firstEdges: [Int32] = []
   static let cacheEntries = 4096
-  @usableFromInline package static var unknownItem: UInt64 { 0xFFFF_FFFF }  // `EntityMatcher.unknown`
+  @inlinable package static var unknownItem: UInt64 { 0xFFFF_FFFF }  // `EntityMatcher.unknown`
   /// Set in an item whose token ended with sentence punctuation.
-  package static var stopItemBit: UInt64 { 1 << 48 }
+  @inlinable package static var stopItemBit: UInt64 { 1 << 48 }
   /// An alias of one token, or the first token of longer aliases; a later token of one.
-  package static var startsAlias: UInt8 { 1 }
-  package static var goesOn: UInt8 { 2 }
-  package static var continuesAlias: UInt8 { 4 }
+  @inlinable package static var startsAlias: UInt8 { 1 }
+  @inlinable package static var goesOn: UInt8 { 2 }
+  @inlinable package static var continuesAlias: UInt8 { 4 }
 
   public init() {}
 

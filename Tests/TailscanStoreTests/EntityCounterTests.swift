@@ -390,6 +390,8 @@ struct SentencePunctuationTests {
     ("SW4", ["Star Wars: Episode IV"]),
     ("SW", ["Star Wars"]),
     ("X", ["Yes . No"]),
+    ("EN", ["Élan Noir"]),
+    ("ZU", ["Zürich Über"]),
   ]
 
   static func found(_ text: String) -> [String] {
@@ -438,5 +440,20 @@ struct SentencePunctuationTests {
     #expect(Self.found("Star Wars. Episode IV") == ["SW4"])
     #expect(Self.found("Star. Wars Episode IV") == [])
     #expect(Self.found("Yes . No") == [])  // an alias with a token of only "." never matches
+  }
+
+  /// Tokens of more than ASCII take the matcher's general path: the same rules.
+  @Test func tokensBeyondASCII() {
+    #expect(Self.found("l'Élan Noir") == [])
+    #expect(Self.found("«Élan» Noir.") == ["EN"])
+    #expect(Self.found("ÉLAN NOIR") == ["EN"])
+    #expect(Self.found("Élan. Noir") == [])
+    #expect(Self.found("Élan… Noir") == [])
+    #expect(Self.found("Élan。 Noir") == [])
+    #expect(Self.found("Élan, Noir") == ["EN"])
+    #expect(Self.found("Élan», Noir") == ["EN"])
+    #expect(Self.found("Zürich! Über") == [])
+    #expect(Self.found("Zürich’ Über") == ["ZU"])
+    #expect(Self.found("„Zürich Über“") == ["ZU"])
   }
 }
