@@ -673,34 +673,33 @@ struct EdgeTable: Sendable {
   /// Set in an edge's value when some alias takes it after a token that ended with sentence
   /// punctuation (so text may too).
   static let allowsStop: UInt32 = 1 << 31
-  private let keys: [UInt64]
-  private let values: [UInt32]
+  /// Per slot, side by side (one cache line holds both): the key (`UInt64.max` for none) and
+  /// the value.
+  private let slots: [UInt64]
   private let mask: Int
   private let filter: [UInt64]
   private let filterMask: Int
 
   /// The table's memory.
-  var memoryBytes: Int { keys.capacity * 8 + values.capacity * 4 + filter.capacity * 8 }
+  var memoryBytes: Int { slots.capacity * 8 + filter.capacity * 8 }
 
   init(_ edges: [UInt64: UInt32]) {
     var size = 16
     while size < edges.count * 2 { size <<= 1 }
-    var keys = [UInt64](repeating: UInt64.max, count: size)
-    var values = [UInt32](repeating: 0, count: size)
+    var slots = [UInt64](repeating: UInt64.max, count: 2 * size)
     var filterBits = 1 << 12
     while filterBits < edges.count * 16 { filterBits <<= 1 }
     var filter = [UInt64](repeating: 0, count: filterBits / 64)
     for (key, value) in edges {
       let h = EntityMatcher.finish(key)
       var i = Int(truncatingIfNeeded: h) & (size - 1)
-      while keys[i] != UInt64.max { i = (i + 1) & (size - 1) }
-      keys[i] = key
-      values[i] = value
+      while slots[2 * i] != UInt64.max { i = (i + 1) & (size - 1) }
+      slots[2 * i] = key
+      slots[2 * i + 1] = UInt64(value)
       let bit = Int(truncatingIfNeeded: h >> 24) & (filterBits - 1)
       filter[bit >> 6] |= 1 << UInt64(bit & 63)
     }
-    self.keys = keys
-    self.values = values
+    self.slots = slots
     mask = size - 1
     self.filter = filter
     filterMask = filterBits - 1
@@ -708,7 +707,9 @@ struct EdgeTable: Sendable {
 
   /// Calls `body` with every edge's key and value.
   func forEach(_ body: (UInt64, UInt32) -> Void) {
-    for i in keys.indices where keys[i] != UInt64.max { body(keys[i], values[i]) }
+    for i in 0...mask where slots[2 * i] != UInt64.max {
+      body(slots[2 * i], UInt32(truncatingIfNeeded: slots[2 * i + 1]))
+    }
   }
 
   /// The edge's value (child node, and `allowsStop`), or -1 if there is no such edge.
@@ -719,8 +720,8 @@ struct EdgeTable: Sendable {
     if filter[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { return -1 }
     var i = Int(truncatingIfNeeded: h) & mask
     while true {
-      let k = keys[i]
-      if k == key { return Int(values[i]) }
+      let k = slots[2 * i]
+      if k == key { return Int(slots[2 * i + 1]) }
       if k == UInt64.max { return -1 }
       i = (i + 1) & mask
     }
