@@ -913,7 +913,9 @@ struct TokenTable: Sendable {
 /// Byte strings → dense ids in order of first sight (for building a matcher quickly, and for
 /// finding entity ids by their bytes).
 package struct ByteInterner {
-  private var slots = [UInt32](repeating: 0, count: 1 << 12)  // id + 1, 0 for empty
+  /// Per slot: the hash's top 32 bits and id + 1 below (0 for empty), so that probes compare
+  /// bytes only on a likely match.
+  private var slots = [UInt64](repeating: 0, count: 1 << 12)
   private var hashes: [UInt64] = []
   private var bytes: [UInt8] = []
   private var starts: [Int] = [0]
@@ -921,44 +923,47 @@ package struct ByteInterner {
   package init() {}
 
   /// The id of `token`, or nil if it was never interned.
-  package func find(_ token: [UInt8]) -> UInt32? { find(token.span) }
+  package func find(_ token: [UInt8]) -> UInt32? { find(token.span, hash: TokenTable.hash(token.span)).id }
 
   /// The id of `token`, or nil if it was never interned.
-  package func find(_ token: Span<UInt8>) -> UInt32? {
-    let h = TokenTable.hash(token)
+  package func find(_ token: Span<UInt8>) -> UInt32? { find(token, hash: TokenTable.hash(token)).id }
+
+  /// The id of `token` with hash `h` if it was interned, else the empty slot where it would go.
+  private func find(_ token: Span<UInt8>, hash h: UInt64) -> (id: UInt32?, slot: Int) {
     let mask = slots.count - 1
+    let tag = h & 0xFFFF_FFFF_0000_0000
     var i = Int(truncatingIfNeeded: h) & mask
     while slots[i] != 0 {
-      let t = Int(slots[i] - 1)
-      if hashes[t] == h && starts[t + 1] - starts[t] == token.count {
-        var same = true
-        for k in 0..<token.count where bytes[starts[t] + k] != token[k] { same = false }
-        if same { return UInt32(t) }
+      let slot = slots[i]
+      let t = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
+      if slot & 0xFFFF_FFFF_0000_0000 == tag && starts[t + 1] - starts[t] == token.count {
+        let start = starts[t]
+        var k = 0
+        while k < token.count && bytes[start + k] == token[k] { k += 1 }
+        if k == token.count { return (UInt32(t), i) }
       }
       i = (i + 1) & mask
     }
-    return nil
+    return (nil, i)
   }
 
   /// The id of `token`, a new one (the count so far) if it was not there.
   package mutating func intern(_ token: [UInt8]) -> UInt32 {
-    if let t = find(token.span) { return t }
     let h = TokenTable.hash(token.span)
-    var mask = slots.count - 1
-    var i = Int(truncatingIfNeeded: h) & mask
-    while slots[i] != 0 { i = (i + 1) & mask }
+    let (found, i) = find(token.span, hash: h)
+    if let found { return found }
     let id = hashes.count
     hashes.append(h)
     bytes += token
     starts.append(bytes.count)
-    slots[i] = UInt32(id + 1)
+    slots[i] = h & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1)
     if hashes.count * 2 > slots.count {
-      slots = [UInt32](repeating: 0, count: slots.count * 2)
-      mask = slots.count - 1
+      slots = [UInt64](repeating: 0, count: slots.count * 2)
+      let mask = slots.count - 1
       for (t, h) in hashes.enumerated() {
         var j = Int(truncatingIfNeeded: h) & mask
         while slots[j] != 0 { j = (j + 1) & mask }
-        slots[j] = UInt32(t + 1)
+        slots[j] = h & 0xFFFF_FFFF_0000_0000 | UInt64(t + 1)
       }
     }
     return UInt32(id)
