@@ -40,15 +40,7 @@ extension Decompressor {
     throws(IOError) -> Int
   {
     while true {
-      if unsafe tailscan_isal_avail_in(isal) == 0 && !endOfFile {
-        let n = try unsafe Syscalls.read(fd, into: input, count: inputCapacity, path: path)
-        if n == 0 {
-          endOfFile = true
-        } else {
-          fileBytesRead += n
-          unsafe tailscan_isal_set_input(isal, input.assumingMemoryBound(to: UInt8.self), UInt32(n))
-        }
-      }
+      if unsafe tailscan_isal_avail_in(isal) == 0 && !endOfFile { try unsafe refill(isal) }
       if unsafe tailscan_isal_avail_in(isal) == 0 && endOfFile {
         if atMemberBoundary { return 0 }
         try zlibVerdict()
@@ -90,17 +82,23 @@ extension Decompressor {
     }
   }
 
+  /// Reads the next compressed bytes into ISA-L's input, or sets `endOfFile`.
+  private mutating func refill(_ isal: OpaquePointer) throws(IOError) {
+    let n = try unsafe Syscalls.read(fd, into: input, count: inputCapacity, path: path)
+    if n == 0 {
+      endOfFile = true
+      return
+    }
+    fileBytesRead += n
+    unsafe tailscan_isal_set_input(isal, input.assumingMemoryBound(to: UInt8.self), UInt32(n))
+  }
+
   /// Skips zero bytes after a member. Returns false when a non-zero byte follows (a new member).
   private mutating func skipZeroPadding(_ isal: OpaquePointer) throws(IOError) -> Bool {
     while true {
       if unsafe tailscan_isal_avail_in(isal) == 0 {
-        let n = try unsafe Syscalls.read(fd, into: input, count: inputCapacity, path: path)
-        if n == 0 {
-          endOfFile = true
-          return true
-        }
-        fileBytesRead += n
-        unsafe tailscan_isal_set_input(isal, input.assumingMemoryBound(to: UInt8.self), UInt32(n))
+        try unsafe refill(isal)
+        if endOfFile { return true }
       }
       while unsafe tailscan_isal_avail_in(isal) > 0 {
         if unsafe tailscan_isal_next_in(isal).pointee != 0 { return false }
