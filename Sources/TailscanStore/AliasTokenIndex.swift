@@ -251,7 +251,7 @@ public import TailscanText
     let edgeFilter: UnsafeMutablePointer<UInt64>
     let edgeFilterBits: Int
     /// Tokens waiting, in order: w0, w1, `stops << 8 | length` (0 for a token known to be in
-    /// no alias), slot.
+    /// no alias, `resolved` for one whose item is known), and the slot (or the item).
     var ring = InlineArray<64, UInt64>(repeating: 0)
     var head = 0
     var pending = 0
@@ -273,24 +273,29 @@ public import TailscanText
 
     /// A token in no alias (or that ends any match).
     @inline(__always)
-    mutating func unknown(into batch: inout TokenBatch) {
+    mutating func unknown(into batch: inout TokenBatch) { known(TokenBatch.unknownItem, into: &batch) }
+
+    /// A token whose item is known already, in its place (after the lookups waiting).
+    @inline(__always)
+    mutating func known(_ item: UInt64, into batch: inout TokenBatch) {
       if pending == 0 {
-        batch.append(TokenBatch.unknownItem)
+        batch.append(item)
         appended(into: &batch)
       } else {
-        push(0, 0, 0, 0, into: &batch)
+        push(0, 0, Self.resolved, Int(truncatingIfNeeded: item), into: &batch)
       }
     }
 
-    /// A token the index does not cover, through the matcher, in its place.
+    /// A token the index does not cover, looked up by the matcher now, in its place.
     mutating func general(
       _ token: Span<UInt8>, matcher: EntityMatcher, into batch: inout TokenBatch,
       scratch: inout [UInt8]
     ) {
-      while pending > 0 { resolve(into: &batch) }
-      matcher.prepare(token, into: &batch, scratch: &scratch)
-      appended(into: &batch)
+      if let item = matcher.item(token, scratch: &scratch) { known(item, into: &batch) }
     }
+
+    /// Set in a waiting token's `meta` when its slot word holds its item instead.
+    static let resolved: UInt64 = 1 << 9
 
     mutating func finish(into batch: inout TokenBatch) {
       while pending > 0 { resolve(into: &batch) }
@@ -305,7 +310,9 @@ public import TailscanText
       pending -= 1
       let meta = ring[4 * k + 2]
       var item = TokenBatch.unknownItem
-      if meta != 0 {
+      if meta & Self.resolved != 0 {
+        item = ring[4 * k + 3]
+      } else if meta != 0 {
         let w0 = ring[4 * k]
         let w1 = ring[4 * k + 1]
         let length = meta & 0xFF

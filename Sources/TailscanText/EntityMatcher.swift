@@ -512,6 +512,20 @@ public final class EntityMatcher: Sendable {
     batch.append(item == TokenBatch.unknownItem || !stops ? item : item | TokenBatch.stopItemBit)
   }
 
+  /// The batch item of a token (as `prepare` would append it), or nil if it is nothing but
+  /// punctuation other than sentence punctuation (skipped).
+  package func item(_ token: Span<UInt8>, scratch: inout [UInt8]) -> UInt64? {
+    tokenID(token, scratch: &scratch).map(item(fromTokenID:))
+  }
+
+  /// The batch item of a token id from `tokenID`.
+  private func item(fromTokenID t: UInt32) -> UInt64 {
+    if t == Self.unknown { return TokenBatch.unknownItem }
+    let id = t & ~Self.stopBit
+    return UInt64(tokenTable.flags(id)) << 32 | UInt64(id)
+      | (t & Self.stopBit != 0 ? TokenBatch.stopItemBit : 0)
+  }
+
   /// Calls `body` with every alias token of at most 16 normalized bytes: its bytes as two
   /// little-endian words (zero-padded), its length, and its batch item (`flags << 32 | id`).
   /// For `AliasTokenIndex`, which looks such tokens up on the counting hot path.
@@ -560,12 +574,7 @@ public final class EntityMatcher: Sendable {
     in tokens: [UInt32], _ body: (Range<Int>, [UInt32]) throws -> Void
   ) rethrows {
     // The ids as the counter's items (flags, id, stop bit), one per token.
-    let items = tokens.map { t -> UInt64 in
-      if t == Self.unknown { return TokenBatch.unknownItem }
-      let id = t & ~Self.stopBit
-      return UInt64(tokenTable.flags(id)) << 32 | UInt64(id)
-        | (t & Self.stopBit != 0 ? TokenBatch.stopItemBit : 0)
-    }
+    let items = tokens.map(item(fromTokenID:))
     try walk(items, edge: { key, _, _ in children[key] }) { range, node in
       var entities: [UInt32] = []
       forEachEntity(nodeInfo[node]) { entities.append($0) }
