@@ -5,9 +5,10 @@ internal import TailscanIO
 /// the documents containing it; per pair of entities the documents containing both (every pair
 /// that co-occurs, or only the pairs asked for); optionally the documents themselves.
 ///
-/// Feed it documents as `beginDocument(id:)`, `add(token:)` per whitespace token,
-/// `endDocument()`. Tokens are mapped to alias-token ids as they come; a document's matches are
-/// found when it ends.
+/// Feed it documents as `beginDocument(id:)`, then `add(text:)` with the whole text (the
+/// counting path: `AliasTokenIndex.scan`) or `add(token:)` per whitespace token (the same
+/// result, token by token), then `endDocument()`. Tokens are mapped to alias-token ids as they
+/// come; a document's matches are found when it ends.
 public struct EntityCounter {
   public let matcher: EntityMatcher
   /// The matcher's short alias tokens, for whole documents (`add(text:)`).

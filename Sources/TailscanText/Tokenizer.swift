@@ -120,15 +120,9 @@ public enum WhitespaceSplitter {
     var i = 0
     let n = text.count
     while i < n {
-      let b = text[i]
-      switch byteClass[Int(b)] {
-      case 1: i += 1
-      case 2:
-        let length = multiByteSpaceLength(text, i, lead: b)
-        if length == 0 { return false }
-        i += length
-      default: return false
-      }
+      let length = spaceLength(text, at: i)
+      if length == 0 { return false }
+      i += length
     }
     return true
   }
@@ -142,19 +136,13 @@ public enum WhitespaceSplitter {
     var i = 0
     var start = -1
     while i < n {
-      let b = text[i]
-      var spaceLength = 0
-      switch byteClass[Int(b)] {
-      case 1: spaceLength = 1
-      case 2: spaceLength = multiByteSpaceLength(text, i, lead: b)
-      default: break
-      }
-      if spaceLength > 0 {
+      let space = spaceLength(text, at: i)
+      if space > 0 {
         if start >= 0 {
           ranges.append(start..<i)
           start = -1
         }
-        i += spaceLength
+        i += space
       } else {
         if start < 0 { start = i }
         i += 1
